@@ -1,0 +1,146 @@
+# bootscope: one entry point for building, running, tracing, testing and
+# benchmarking.  `make help` lists the targets.
+
+# ---- the kernel (cross-compiled, freestanding) -----------------------------
+CROSS    ?= riscv64-unknown-elf-
+KCC      := $(CROSS)gcc
+KOBJCOPY := $(CROSS)objcopy
+KOBJDUMP := $(CROSS)objdump
+KNM      := $(CROSS)nm
+KCFLAGS  := -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib \
+            -fno-builtin -fno-stack-protector -fno-pie -no-pie -O2 -g \
+            -Wall -Wextra -Werror -Ikernel
+KLDFLAGS := -T linker.ld -Wl,--build-id=none -Wl,-z,max-page-size=4096
+
+# ---- the host program -------------------------------------------------------
+# SAN=1 builds the same tree with AddressSanitizer + UndefinedBehaviorSanitizer
+# into build/san, so both builds can sit side by side.
+CC      ?= cc
+BUILD   := build
+ifeq ($(SAN),1)
+BUILD   := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Itracer $(SANFLAGS)
+LDFLAGS += $(SANFLAGS)
+# RISC-V disassembly is only in binutils' multiarch build (see shared/FACTS.md).
+LDLIBS  += $(shell pkg-config --libs ncursesw libelf libdw 2>/dev/null || echo -lncursesw -ltinfo -lelf -ldw) \
+           -lopcodes-multiarch -lbfd-multiarch
+
+TRACER_SRC := $(wildcard tracer/*.c)
+TRACER_OBJ := $(TRACER_SRC:tracer/%.c=$(BUILD)/obj/%.o)
+LIB_OBJ    := $(filter-out $(BUILD)/obj/main.o,$(TRACER_OBJ))
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+
+KERNEL_SRC := $(wildcard kernel/*.c kernel/*.S)
+KERNEL_OBJ := $(patsubst kernel/%,build/kernel/%.o,$(KERNEL_SRC))
+
+QEMU     ?= qemu-system-riscv64
+QEMU_VIRT = $(QEMU) -machine virt -nographic
+FW_JUMP  ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
+# A per-user TCP port, as xv6 does, so a class on one server never collides.
+GDBPORT  ?= $(shell expr `id -u` % 5000 + 25000)
+
+# The Debian 12 packages bootscope needs; `make deps` installs what is missing.
+DEBS := gcc make pkg-config gcc-riscv64-unknown-elf qemu-system-misc opensbi \
+        gdb-multiarch libncurses-dev libelf-dev libdw-dev binutils-dev \
+        binutils-multiarch-dev tmux
+
+.PHONY: all kernel tracer run run-loader trace debug gdb test test-fast bench deps clean help
+.DEFAULT_GOAL := all
+
+all: kernel tracer
+
+kernel: build/kernel.elf build/os.bin build/kernel.asm build/kernel.sym
+
+tracer: $(BUILD)/bootscope $(UNIT_BIN)
+
+# ---- kernel rules -----------------------------------------------------------
+build/kernel/%.c.o: kernel/%.c $(wildcard kernel/*.h) | build/kernel
+	$(KCC) $(KCFLAGS) -c $< -o $@
+
+build/kernel/%.S.o: kernel/%.S $(wildcard kernel/*.h) | build/kernel
+	$(KCC) $(KCFLAGS) -c $< -o $@
+
+build/kernel.elf: $(KERNEL_OBJ) linker.ld
+	$(KCC) $(KCFLAGS) $(KLDFLAGS) $(KERNEL_OBJ) -o $@
+
+# The raw image the seeds boot: every loadable byte, no ELF header, no symbols.
+build/os.bin: build/kernel.elf
+	$(KOBJCOPY) --strip-all -O binary $< $@
+
+build/kernel.asm: build/kernel.elf
+	$(KOBJDUMP) -d -S $< > $@
+
+build/kernel.sym: build/kernel.elf
+	$(KNM) -n $< > $@
+
+build/kernel:
+	mkdir -p $@
+
+# ---- host rules -------------------------------------------------------------
+$(BUILD)/obj/%.o: tracer/%.c | $(BUILD)/obj
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/bootscope: $(TRACER_OBJ)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/unit/%: tests/unit/%.c tests/check.h $(LIB_OBJ) | $(BUILD)/tests/unit
+	$(CC) $(CFLAGS) -Itests $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS) -o $@
+
+$(BUILD)/obj $(BUILD)/tests/unit:
+	mkdir -p $@
+
+-include $(TRACER_OBJ:.o=.d)
+
+# ---- running ----------------------------------------------------------------
+run: deps
+	@$(MAKE) --no-print-directory kernel
+	$(QEMU_VIRT) -bios default -kernel build/kernel.elf
+
+# The seeds' way: a jump firmware, and the raw image placed where it jumps.
+run-loader: deps
+	@$(MAKE) --no-print-directory kernel
+	$(QEMU_VIRT) -bios $(FW_JUMP) -device loader,file=build/os.bin,addr=0x80200000
+
+trace: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/bootscope $(BOOTSCOPE_ARGS) build/kernel.elf
+
+# ---- testing ----------------------------------------------------------------
+# The whole suite: the normal build, then the same tests under ASan + UBSan.
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory SAN=1 tracer
+	@bash tests/run build unit integration tui; a=$$?; \
+	 echo "---- again under AddressSanitizer + UndefinedBehaviorSanitizer ----"; \
+	 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	 bash tests/run build/san unit integration; b=$$?; \
+	 [ $$a -eq 0 ] && [ $$b -eq 0 ]
+
+# ---- dependencies -----------------------------------------------------------
+deps:
+	@missing=$$(for p in $(DEBS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  echo "make deps: installing" $$missing; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null || \
+	  { echo "make deps: could not install $$missing; install them with apt-get and try again" >&2; exit 1; }; \
+	fi
+
+clean:
+	rm -rf build
+
+help:
+	@echo "make            build the kernel and bootscope"
+	@echo "make run        boot the kernel with QEMU's OpenSBI (ends by itself)"
+	@echo "make run-loader boot build/os.bin the seeds' way (fw_jump.bin + loader)"
+	@echo "make trace      open bootscope on the bundled kernel"
+	@echo "make test       run the whole test suite (also under ASan + UBSan)"
+	@echo "make deps       install the Debian packages that are missing"
