@@ -45,7 +45,7 @@ FW_JUMP  ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
 GDBPORT  ?= $(shell expr `id -u` % 5000 + 25000)
 
 # The Debian 12 packages bootscope needs; `make deps` installs what is missing.
-DEBS := gcc make pkg-config gcc-riscv64-unknown-elf qemu-system-misc opensbi \
+DEBS := gcc make pkg-config python3 gcc-riscv64-unknown-elf qemu-system-misc opensbi \
         gdb-multiarch libncurses-dev libelf-dev libdw-dev binutils-dev \
         binutils-multiarch-dev tmux
 

@@ -1,0 +1,201 @@
+/* main: the command line, the wiring, and the exit codes.
+ *
+ * Exit status: 0 all well, 1 something failed at run time, 2 a usage
+ * error.  Every failure is one line on stderr that says what is wrong and
+ * what to do; the session is always ended (QEMU stopped, socket removed)
+ * and the terminal restored before exit.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "report.h"
+#include "session.h"
+#include "ui.h"
+
+#define BOOTSCOPE_VERSION "0.1"
+#define MAX_QEMU_ARGS 64
+
+static volatile sig_atomic_t main_cancel;
+
+static void on_signal(int sig)
+{
+	main_cancel = sig;
+}
+
+static void usage(FILE *out)
+{
+	fputs("usage: bootscope [OPTIONS] [KERNEL]\n"
+	      "\n"
+	      "Step through how a RISC-V kernel boots on QEMU's virt machine: the reset\n"
+	      "vector at 0x1000, the SBI firmware, and the kernel.  KERNEL is an ELF file or\n"
+	      "a raw image (default: the bundled build/kernel.elf).\n"
+	      "\n"
+	      "  --batch               walk the boot without a screen and print a report\n"
+	      "  --json                the report as one JSON object (with --batch)\n"
+	      "  --timeout SECONDS     how long the kernel may run after the last stage\n"
+	      "                        before it is stopped (--batch; default 5)\n"
+	      "  --bios default|none|FILE\n"
+	      "                        QEMU's own OpenSBI (default), no firmware (the kernel\n"
+	      "                        starts at 0x80000000 in M mode), or a firmware file\n"
+	      "                        e.g. --bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin\n"
+	      "  --bios-symbols ELF    sections and symbols for the firmware (found beside a\n"
+	      "                        .bin when an .elf of the same name is there)\n"
+	      "  --load ADDR           where a raw image goes, e.g. --load 0x80200000\n"
+	      "  --symbols ELF         symbols for a raw image: build/os.bin --symbols build/kernel.elf\n"
+	      "  --attach ENDPOINT     use a QEMU you started with -s -S: --attach localhost:1234\n"
+	      "                        or --attach unix:/tmp/gdb.sock; it is never restarted or killed\n"
+	      "  --gdb-port PORT       serve the gdbstub on 127.0.0.1:PORT instead of a private\n"
+	      "                        unix socket\n"
+	      "  --qemu PATH           the QEMU binary (default qemu-system-riscv64)\n"
+	      "  --qemu-arg ARG        one more QEMU argument, repeatable: --qemu-arg -m --qemu-arg 256M\n"
+	      "  -h, --help            this text\n"
+	      "  -V, --version         the version\n"
+	      "\n"
+	      "The --json report: {\"kernel\", \"firmware\", \"stages\": [{\"number\", \"name\", \"entry\",\n"
+	      "\"priv\", \"section\", \"symbol\", \"instruction\", \"registers\": {\"pc\", \"zero\", \"ra\", ...,\n"
+	      "\"priv\", \"mstatus\", ...}}], \"end\", \"console\"}; numbers are hex strings.\n",
+	      out);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("bootscope: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs(" (see bootscope --help)\n", stderr);
+	return 2;
+}
+
+/* The bundled kernel, found from where this binary lives (build/ or
+ * build/san/), so `bootscope` works from any directory. */
+static const char *default_kernel(char *buf, size_t cap)
+{
+	static const char *const rel[] = { "kernel.elf", "../kernel.elf" };
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+	if (n > 0) {
+		exe[n] = '\0';
+		char *dir = dirname(exe);
+		for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+			snprintf(buf, cap, "%s/%s", dir, rel[i]);
+			if (access(buf, R_OK) == 0)
+				return buf;
+		}
+	}
+	return "build/kernel.elf";
+}
+
+static int parse_addr(const char *s, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno || end == s || *end || s[0] == '-' ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_TIMEOUT, OPT_BIOS, OPT_BIOS_SYMS, OPT_LOAD, OPT_SYMBOLS,
+	       OPT_ATTACH, OPT_QEMU, OPT_QEMU_ARG, OPT_GDB_PORT, OPT_BATCH };
+	static const struct option longopts[] = {
+		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "bios", required_argument, NULL, OPT_BIOS },
+		{ "bios-symbols", required_argument, NULL, OPT_BIOS_SYMS },
+		{ "load", required_argument, NULL, OPT_LOAD },
+		{ "symbols", required_argument, NULL, OPT_SYMBOLS },
+		{ "attach", required_argument, NULL, OPT_ATTACH },
+		{ "qemu", required_argument, NULL, OPT_QEMU },
+		{ "qemu-arg", required_argument, NULL, OPT_QEMU_ARG },
+		{ "gdb-port", required_argument, NULL, OPT_GDB_PORT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	struct session_opts o = { .bios = "default" };
+	const char *qemu_args[MAX_QEMU_ARGS];
+	int batch = 0, json = 0, c;
+	double timeout_s = 5;
+	char kbuf[PATH_MAX], *end;
+	uint64_t v;
+
+	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_BATCH: batch = 1; break;
+		case OPT_JSON: json = 1; break;
+		case OPT_TIMEOUT:
+			errno = 0;
+			timeout_s = strtod(optarg, &end);
+			if (errno || *end || end == optarg || timeout_s <= 0 || timeout_s > 86400)
+				return usage_error("--timeout wants seconds, e.g. --timeout 5, not \"%s\"", optarg);
+			break;
+		case OPT_BIOS: o.bios = optarg; break;
+		case OPT_BIOS_SYMS: o.bios_symbols = optarg; break;
+		case OPT_LOAD:
+			if (parse_addr(optarg, &o.load_addr) < 0)
+				return usage_error("--load wants an address, e.g. --load 0x80200000, not \"%s\"", optarg);
+			o.load_addr_set = 1;
+			break;
+		case OPT_SYMBOLS: o.symbols = optarg; break;
+		case OPT_ATTACH: o.attach = optarg; break;
+		case OPT_QEMU: o.qemu = optarg; break;
+		case OPT_QEMU_ARG:
+			if (o.nqemu_args == MAX_QEMU_ARGS)
+				return usage_error("too many --qemu-arg (at most %s)", "64");
+			qemu_args[o.nqemu_args++] = optarg;
+			o.qemu_args = qemu_args;
+			break;
+		case OPT_GDB_PORT:
+			if (parse_addr(optarg, &v) < 0 || v == 0 || v > 65535)
+				return usage_error("--gdb-port wants a port number from 1 to 65535, not \"%s\"", optarg);
+			o.gdb_port = (int)v;
+			break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("bootscope %s\n", BOOTSCOPE_VERSION); return 0;
+		default: return usage_error("%s", "unknown option");
+		}
+	}
+	if (argc - optind > 1)
+		return usage_error("one kernel at a time; got also \"%s\"", argv[optind + 1]);
+	if (json && !batch)
+		return usage_error("%s goes with --batch", "--json");
+	o.kernel = optind < argc ? argv[optind] : (o.attach ? NULL : default_kernel(kbuf, sizeof kbuf));
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct session s;
+	int rc = 0;
+
+	if (!batch && ui_check_terminal() < 0) {
+		fprintf(stderr, "bootscope: %s\n", err_msg());
+		return 1;
+	}
+	if (session_start(&s, &o) < 0)
+		rc = 1;
+	else if (batch)
+		rc = report_run(&s, json, (int)(timeout_s * 1000), stdout, &main_cancel) < 0;
+	else
+		rc = ui_run(&s, &main_cancel) < 0;
+	if (rc)
+		fprintf(stderr, "bootscope: %s\n", err_msg());
+	session_end(&s);
+	if (!rc && main_cancel)
+		rc = 1;
+	return rc;
+}

@@ -1,0 +1,448 @@
+/* qemu: start and stop qemu-system-riscv64 (see qemu.h).
+ *
+ * Every start makes one private directory, bootscope.XXXXXX (mode 0700):
+ *
+ *	gdb.sock   the gdbstub's unix socket (absent with a TCP port)
+ *	qemu.err   QEMU's stderr; a file rather than a pipe, so a chatty QEMU
+ *	           (-d ...) never blocks on a pipe nobody drains
+ *
+ * The command line is
+ *
+ *	QEMU -machine virt -nographic -monitor none -serial stdio -S
+ *	     -gdb unix:DIR/gdb.sock,server=on,wait=off -bios BIOS
+ *	     [-kernel K] [-device loader,file=F,addr=A] [extra...]
+ *
+ * -nographic alone would multiplex the monitor onto the serial console
+ * (mon:stdio, Ctrl-A c); with -monitor none the console is plain stdio: the
+ * guest's bytes and nothing else.  stdin is /dev/null because QEMU's stdio
+ * chardev makes fd 0 non-blocking, which on a shared terminal would break
+ * bootscope's own input.
+ */
+#include "qemu.h"
+#include "err.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define QEMU_DEFAULT "qemu-system-riscv64"
+#define SOCK_NAME "gdb.sock"
+#define ERR_NAME "qemu.err"
+#define DIR_NAME "bootscope.XXXXXX"
+
+static long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&t, NULL);
+}
+
+/* The child moves its fds onto 0, 1, 2 and 3; sources above 2 never collide. */
+static int above_stdio(int fd)
+{
+	int nfd;
+
+	if (fd < 0 || fd > 2)
+		return fd;
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	return nfd;
+}
+
+/* sun_path holds 108 bytes: a base that is too long falls back to /tmp. */
+static int make_dir(struct qemu *q)
+{
+	const char *bases[] = { getenv("XDG_RUNTIME_DIR"), getenv("TMPDIR"), "/tmp" };
+	size_t room = sizeof ((struct sockaddr_un *)0)->sun_path - sizeof "/" DIR_NAME "/" SOCK_NAME;
+
+	for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+		const char *b = bases[i];
+
+		if (!b || !*b || strlen(b) > room || access(b, W_OK | X_OK) != 0)
+			continue;
+		snprintf(q->dir, sizeof q->dir, "%s/%s", b, DIR_NAME);
+		if (mkdtemp(q->dir))
+			return 0;
+	}
+	q->dir[0] = '\0';
+	return err_set("cannot create a private directory for QEMU in /tmp (%s): make /tmp writable or set TMPDIR",
+		       strerror(errno));
+}
+
+/* QEMU's option parser splits on ','; a literal comma is written ",,". */
+static char *opt_escaped(const char *before, const char *value, const char *after)
+{
+	size_t n = strlen(before) + 2 * strlen(value) + strlen(after) + 1;
+	char *s = malloc(n), *p = s;
+
+	if (!s)
+		return NULL;
+	p = stpcpy(p, before);
+	for (const char *v = value; *v; v++) {
+		*p++ = *v;
+		if (*v == ',')
+			*p++ = ',';
+	}
+	strcpy(p, after);
+	return s;
+}
+
+static int port_msg(int port)
+{
+	return err_set("port %d on 127.0.0.1 is already in use: pick another with --gdb-port or stop what holds it",
+		       port);
+}
+
+/* QEMU would say the same, but only after a slow start; and a probe
+ * connect() to a port someone else holds would wrongly succeed. */
+static int port_check(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int one = 1, fd, r;
+
+	if (port <= 0 || port > 65535)
+		return err_set("gdb port %d is out of range: pick one between 1024 and 65535", port);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_set("cannot create a TCP socket (%s): check the system's limits on open files",
+			       strerror(errno));
+	/* Like QEMU: a port in TIME_WAIT is free; only a listener holds it. */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	r = bind(fd, (struct sockaddr *)&a, sizeof a);
+	if (r < 0 && errno == EADDRINUSE) {
+		close(fd);
+		return port_msg(port);
+	}
+	if (r < 0)
+		err_set("cannot use port %d on 127.0.0.1 (%s): pick another with --gdb-port", port,
+			strerror(errno));
+	close(fd);
+	return r;
+}
+
+/* In the child, between fork and exec: only async-signal-safe calls. */
+static void child(char *const argv[], int in, int out, int errf, int status, pid_t parent)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+	int e, sfd = status;
+
+	/* Its own process group: Ctrl-C in bootscope's terminal is bootscope's. */
+	setpgid(0, 0);
+	/* Dies with the thread that forked it, even if bootscope is SIGKILLed. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	/* Ignored signals and the mask survive exec; QEMU must see SIGTERM. */
+	for (int s = 1; s < NSIG; s++)
+		sigaction(s, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(errf, 2) < 0)
+		goto fail;
+	if (status != 3 && dup3(status, 3, O_CLOEXEC) < 0)
+		goto fail;
+	sfd = 3;
+	if (close_range(4, ~0U, 0) < 0)
+		for (int fd = 4; fd < 1024; fd++)
+			close(fd);
+	execvp(argv[0], argv);
+fail:
+	e = errno;
+	if (write(sfd, &e, sizeof e) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/* QEMU's last words: the last non-empty line of its stderr file. */
+static void last_line(struct qemu *q)
+{
+	char path[sizeof q->dir + 16], buf[4096], *end, *start;
+	ssize_t n = -1;
+	off_t size;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/" ERR_NAME, q->dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		size = lseek(fd, 0, SEEK_END);
+		n = pread(fd, buf, sizeof buf, size > (off_t)sizeof buf ? size - (off_t)sizeof buf : 0);
+		close(fd);
+	}
+	end = buf + (n > 0 ? n : 0);
+	while (end > buf && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+		end--;
+	for (start = end; start > buf && start[-1] != '\n'; start--)
+		;
+	snprintf(q->last_err, sizeof q->last_err, "%.*s", (int)(end - start), start);
+}
+
+int qemu_reap(struct qemu *q)
+{
+	pid_t r;
+	int st;
+
+	if (q->exited || q->pid <= 0)
+		return 1;
+	do
+		r = waitpid(q->pid, &st, WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return 0;
+	/* ECHILD: someone else reaped it; the status is lost, not the exit. */
+	q->status = r == q->pid ? st : 0;
+	q->exited = 1;
+	last_line(q);
+	return 1;
+}
+
+/* QEMU creates the socket already listening, but connect() is the test the
+ * transport will face. */
+static int probe(const struct qemu *q)
+{
+	struct sockaddr_un u = { .sun_family = AF_UNIX };
+	struct sockaddr_in in = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr *a = (struct sockaddr *)&u;
+	socklen_t len = sizeof u;
+	int fd, r;
+
+	if (strncmp(q->endpoint, "unix:", 5) == 0) {
+		snprintf(u.sun_path, sizeof u.sun_path, "%s", q->endpoint + 5);
+	} else {
+		in.sin_port = htons((uint16_t)atoi(strchr(q->endpoint, ':') + 1));
+		a = (struct sockaddr *)&in;
+		len = sizeof in;
+	}
+	fd = socket(a->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	r = connect(fd, a, len);
+	close(fd);
+	return r;
+}
+
+static int start_failed(struct qemu *q, int tcp, int port)
+{
+	char why[sizeof q->last_err + 64];
+
+	if (tcp && (strstr(q->last_err, "Address already in use") ||
+		    strstr(q->last_err, "Failed to find an available port")))
+		port_msg(port);
+	else if (q->last_err[0])
+		err_set("QEMU exited at start: %s (fix what it names and try again)", q->last_err);
+	else
+		err_set("%s at start without a message: run it by hand with the same options to see why",
+			qemu_exit_reason(q, why, sizeof why));
+	return -1;
+}
+
+static int spawn(struct qemu *q, char *const argv[])
+{
+	/* /dev/null, the stderr file, the console pipe, the exec-status pipe */
+	int fd[6] = { -1, -1, -1, -1, -1, -1 }, ok, e;
+	char errpath[sizeof q->dir + 16];
+	pid_t parent = getpid();
+	ssize_t n;
+
+	snprintf(errpath, sizeof errpath, "%s/" ERR_NAME, q->dir);
+	fd[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fd[1] = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ok = pipe2(fd + 2, O_CLOEXEC) == 0 && pipe2(fd + 4, O_CLOEXEC) == 0;
+	for (int i = 0; i < 6; i++)
+		ok = (fd[i] = above_stdio(fd[i])) >= 0 && ok;
+	if (!ok) {
+		err_set("cannot set up QEMU's console and stderr (%s): check the system's limits on open files",
+			strerror(errno));
+		goto out;
+	}
+	q->pid = fork();
+	if (q->pid == 0)
+		child(argv, fd[0], fd[3], fd[1], fd[5], parent);
+	if (q->pid < 0) {
+		q->pid = 0;
+		err_set("cannot start QEMU (fork: %s): free some memory or processes and try again", strerror(errno));
+		goto out;
+	}
+	/* Also here, so a Ctrl-C right after fork cannot reach the child. */
+	setpgid(q->pid, q->pid);
+	close(fd[5]);
+	fd[5] = -1;
+	/* EOF: exec succeeded and closed the pipe; an int: exec's errno. */
+	do
+		n = read(fd[4], &e, sizeof e);
+	while (n < 0 && errno == EINTR);
+	if (n == sizeof e) {
+		while (waitpid(q->pid, &q->status, 0) < 0 && errno == EINTR)
+			;
+		q->exited = 1;
+		if (e == ENOENT)
+			err_set("%s not found: install it with `sudo apt-get install qemu-system-misc` (or pass --qemu PATH)",
+				argv[0]);
+		else
+			err_set("cannot run %s (%s): pass --qemu with the path of a working qemu-system-riscv64",
+				argv[0], strerror(e));
+		goto out;
+	}
+	fcntl(fd[2], F_SETFL, fcntl(fd[2], F_GETFL) | O_NONBLOCK);
+	q->console_fd = fd[2];
+	fd[2] = -1;
+out:
+	for (int i = 0; i < 6; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	return q->console_fd >= 0 ? 0 : -1;
+}
+
+int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
+{
+	static const struct qemu_opts none;
+	const char *fixed[] = { "-machine", "virt", "-nographic", "-monitor", "none", "-serial", "stdio", "-S" };
+	size_t nfixed = sizeof fixed / sizeof fixed[0];
+	char *gdb = NULL, *loader = NULL, addr[32], **argv = NULL;
+	int argc = 0, tcp, r = -1;
+	long deadline;
+
+	memset(q, 0, sizeof *q);
+	q->console_fd = -1;
+	if (!o)
+		o = &none;
+	tcp = o->gdb_port != 0;
+	if (o->nextra < 0 || (o->nextra > 0 && !o->extra))
+		return err_set("qemu_start: %d extra arguments but no array: this is a bug in the caller", o->nextra);
+	if (tcp && port_check(o->gdb_port) < 0)
+		return -1;
+	if (make_dir(q) < 0)
+		return -1;
+	if (tcp) {
+		snprintf(q->endpoint, sizeof q->endpoint, "127.0.0.1:%d", o->gdb_port);
+		snprintf(addr, sizeof addr, "%d", o->gdb_port);
+		gdb = opt_escaped("tcp:127.0.0.1:", addr, "");
+	} else {
+		snprintf(q->endpoint, sizeof q->endpoint, "unix:%s/%s", q->dir, SOCK_NAME);
+		gdb = opt_escaped("", q->endpoint, ",server=on,wait=off");
+	}
+	snprintf(addr, sizeof addr, ",addr=0x%llx", (unsigned long long)o->loader_addr);
+	if (o->loader_file)
+		loader = opt_escaped("loader,file=", o->loader_file, addr);
+	argv = calloc(nfixed + 10 + (size_t)o->nextra, sizeof *argv);
+	if (!gdb || !argv || (o->loader_file && !loader)) {
+		err_set("out of memory while building QEMU's command line: free some memory and try again");
+		goto out;
+	}
+#define ARG(s) (argv[argc++] = (char *)(s))
+	ARG(o->qemu ? o->qemu : QEMU_DEFAULT);
+	for (size_t i = 0; i < nfixed; i++)
+		ARG(fixed[i]);
+	ARG("-gdb"), ARG(gdb);
+	ARG("-bios"), ARG(o->bios ? o->bios : "default");
+	if (o->kernel)
+		ARG("-kernel"), ARG(o->kernel);
+	if (loader)
+		ARG("-device"), ARG(loader);
+	for (int i = 0; i < o->nextra; i++)
+		ARG(o->extra[i]);
+#undef ARG
+	argv[argc] = NULL;
+	if (spawn(q, argv) < 0)
+		goto out;
+
+	deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 5000);
+	for (;;) {
+		if (qemu_reap(q)) {
+			start_failed(q, tcp, o->gdb_port);
+			goto out;
+		}
+		if (probe(q) == 0) {
+			r = 0;
+			break;
+		}
+		if (now_ms() >= deadline) {
+			err_set("QEMU did not open its gdbstub on %s within %d ms: the machine may be busy; try a longer time-out",
+				q->endpoint, timeout_ms > 0 ? timeout_ms : 5000);
+			break;
+		}
+		sleep_ms(5);
+	}
+out:
+	if (r < 0)
+		qemu_stop(q);
+	free(gdb);
+	free(loader);
+	free(argv);
+	return r;
+}
+
+ssize_t qemu_console_read(struct qemu *q, char *buf, size_t cap)
+{
+	ssize_t n;
+
+	if (q->console_fd < 0)
+		return 0;
+	do
+		n = read(q->console_fd, buf, cap);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+void qemu_stop(struct qemu *q)
+{
+	char path[sizeof q->dir + 16];
+
+	if (q->pid > 0 && !qemu_reap(q)) {
+		kill(q->pid, SIGTERM);
+		for (int i = 0; i < 100 && !qemu_reap(q); i++)
+			sleep_ms(10);
+		if (!q->exited) {
+			kill(q->pid, SIGKILL);
+			while (waitpid(q->pid, &q->status, 0) < 0 && errno == EINTR)
+				;
+			q->exited = 1;
+			last_line(q);
+		}
+	}
+	if (q->console_fd >= 0)
+		close(q->console_fd);
+	q->console_fd = -1;
+	if (q->dir[0]) {
+		snprintf(path, sizeof path, "%s/" SOCK_NAME, q->dir);
+		unlink(path);
+		snprintf(path, sizeof path, "%s/" ERR_NAME, q->dir);
+		unlink(path);
+		rmdir(q->dir);
+		q->dir[0] = '\0';
+	}
+}
+
+const char *qemu_exit_reason(const struct qemu *q, char *buf, size_t cap)
+{
+	const char *sep = q->last_err[0] ? ": " : "";
+
+	if (q->pid <= 0)
+		snprintf(buf, cap, "QEMU was not started");
+	else if (!q->exited)
+		snprintf(buf, cap, "QEMU is running");
+	else if (WIFSIGNALED(q->status))
+		snprintf(buf, cap, "QEMU was killed by signal %d%s%s", WTERMSIG(q->status), sep, q->last_err);
+	else
+		snprintf(buf, cap, "QEMU exited with status %d%s%s", WEXITSTATUS(q->status), sep, q->last_err);
+	return buf;
+}

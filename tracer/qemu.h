@@ -1,0 +1,71 @@
+/* qemu: the machine layer -- start qemu-system-riscv64 paused, stop it.
+ *
+ * QEMU runs as a child in its own process group (Ctrl-C in bootscope's
+ * terminal reaches bootscope only; bootscope then calls qemu_stop) and dies
+ * with bootscope even if bootscope is SIGKILLed.  Its gdbstub listens on a
+ * unix socket in a private 0700 directory (or on 127.0.0.1:PORT), the guest's
+ * serial console arrives byte for byte on a pipe, QEMU's monitor is off and
+ * its stdin is /dev/null, so it never touches bootscope's terminal.  QEMU's
+ * stderr goes to a file in the same directory, so a QEMU that dies can be
+ * explained in its own words.  This layer never speaks RSP.
+ *
+ * PR_SET_PDEATHSIG fires when the *thread* that forked exits: call
+ * qemu_start from the thread that lives as long as QEMU should (main).
+ * The caller owns signals: nothing here installs a handler.  Do not reap
+ * children with waitpid(-1, ...) or ignore SIGCHLD, or qemu_reap cannot see
+ * QEMU's status.
+ */
+#ifndef BOOTSCOPE_QEMU_H
+#define BOOTSCOPE_QEMU_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct qemu_opts {
+	const char *qemu;          /* binary; NULL: "qemu-system-riscv64" from PATH */
+	const char *bios;          /* "default", "none" or a firmware file; NULL: "default" */
+	const char *kernel;        /* -kernel FILE (ELF or raw image), or NULL */
+	const char *loader_file;   /* -device loader,file=F,addr=A (raw images), or NULL */
+	uint64_t loader_addr;
+	const char *const *extra;  /* appended verbatim: "-m", "256M", "-smp", "2", ... */
+	int nextra;
+	int gdb_port;              /* 0: private unix socket; else tcp on 127.0.0.1:PORT */
+};
+
+struct qemu {
+	pid_t pid;                 /* 0 if never started */
+	int console_fd;            /* non-blocking read end of the guest's console; -1 if closed */
+	int exited;                /* QEMU has been reaped; status is valid */
+	int status;                /* as from waitpid */
+	char dir[108];             /* private directory (mode 0700); "" once removed */
+	char endpoint[128];        /* "unix:DIR/gdb.sock" or "127.0.0.1:PORT", for the transport */
+	char last_err[256];        /* last line QEMU wrote to stderr, captured when it exits */
+};
+
+/* Start QEMU paused (-S) on the virt machine and wait up to timeout_ms
+ * (<= 0: 5000) until its gdbstub accepts connections.  Returns 0, or -1 with
+ * err_set() after undoing everything (QEMU killed and reaped, directory
+ * removed); qemu_stop is still safe to call then. */
+int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms);
+
+/* Read what the guest printed on its serial console.  Never blocks: returns
+ * the byte count, 0 at EOF (QEMU gone), or -1 with errno EAGAIN if there is
+ * nothing now.  Poll q->console_fd for POLLIN to know when to call it. */
+ssize_t qemu_console_read(struct qemu *q, char *buf, size_t cap);
+
+/* Non-blocking check: 1 if QEMU has exited (q->exited, q->status and
+ * q->last_err are set), 0 if it is still running. */
+int qemu_reap(struct qemu *q);
+
+/* Stop QEMU (SIGTERM, up to ~1 s, then SIGKILL), reap it, close the console,
+ * remove the socket, the stderr file and the directory.  Idempotent; safe on
+ * a zeroed struct qemu and after a failed qemu_start. */
+void qemu_stop(struct qemu *q);
+
+/* Why QEMU ended, as one line in buf: "QEMU exited with status 1:
+ * qemu-system-riscv64: ..." or "QEMU was killed by signal 9"; "QEMU is
+ * running" or "QEMU was not started" otherwise.  Returns buf. */
+const char *qemu_exit_reason(const struct qemu *q, char *buf, size_t cap);
+
+#endif

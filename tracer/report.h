@@ -1,0 +1,30 @@
+/* report: the boot walked without a screen, as text or JSON.
+ *
+ * `bootscope --batch` stops at each stage's entry and records what a
+ * person would look at there, then lets the kernel run to its end and
+ * keeps what it printed.  Tests and scripts read the JSON form:
+ *
+ *   {"kernel": "...", "firmware": "...",
+ *    "stages": [{"number": 1, "name": "reset vector", "entry": "0x1000",
+ *                "priv": "M", "section": "...", "symbol": "...",
+ *                "instruction": "auipc t0,0x0",
+ *                "registers": {"pc": "0x1000", "zero": "0x0", "ra": "0x0", ...,
+ *                              "mstatus": "0x...", ...}}, ...],
+ *    "end": "what ended the run", "console": "everything the guest printed"}
+ */
+#ifndef BOOTSCOPE_REPORT_H
+#define BOOTSCOPE_REPORT_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "session.h"
+
+/* Walk the boot of a started session and print the report to out.
+ * timeout_ms bounds the run after the last stage (and each stage).
+ * *cancel, set from a signal handler, ends the walk early.
+ * Returns 0, or -1 with err_set(). */
+int report_run(struct session *s, int json, int timeout_ms, FILE *out,
+	       volatile sig_atomic_t *cancel);
+
+#endif

@@ -1,0 +1,438 @@
+/* ui: the screen's life -- start, the poll loop, keys, signals, the end. */
+#include "ui.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "ui_screen.h"
+
+static int ui_sigpipe[2] = { -1, -1 };
+
+/* Signals become bytes on a pipe, so the loop sees them between polls. */
+static void on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+
+	if (write(ui_sigpipe[1], &b, 1) < 0)
+		(void)0;	/* the pipe is full: a wake-up is already queued */
+	errno = saved;
+}
+
+static const int ui_signals[] = { SIGWINCH, SIGCHLD, SIGINT, SIGTERM, SIGHUP };
+#define NSIG_UI (sizeof ui_signals / sizeof ui_signals[0])
+
+int ui_check_terminal(void)
+{
+	struct winsize ws;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return err_set("the screen needs a terminal: run it in one, or use --batch for a report");
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col && ws.ws_row &&
+	    (ws.ws_col < UI_MIN_COLS || ws.ws_row < UI_MIN_ROWS))
+		return err_set("the terminal is %dx%d; bootscope needs at least %dx%d: enlarge it, or use --batch",
+			       ws.ws_col, ws.ws_row, UI_MIN_COLS, UI_MIN_ROWS);
+	return 0;
+}
+
+static void setup_colors(struct ui_screen *u)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	u->color = has_colors() && !(nc && nc[0]);
+	if (!u->color)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(UI_C_TITLE, COLOR_CYAN, -1);
+	init_pair(UI_C_STAGE, COLOR_BLACK, COLOR_GREEN);
+	init_pair(UI_C_CHANGED, COLOR_YELLOW, -1);
+	init_pair(UI_C_PC, COLOR_BLACK, COLOR_CYAN);
+	init_pair(UI_C_BREAK, COLOR_RED, -1);
+	init_pair(UI_C_DIM, COLOR_BLUE, -1);
+	init_pair(UI_C_ERROR, COLOR_WHITE, COLOR_RED);
+}
+
+static void draw(struct ui_screen *u)
+{
+	erase();
+	if (u->too_small) {
+		char buf[160];
+		snprintf(buf, sizeof buf, "The terminal is %dx%d; bootscope needs %dx%d. Enlarge it, or press q.",
+			 u->cols, u->rows, UI_MIN_COLS, UI_MIN_ROWS);
+		mvaddnstr(u->rows / 2, 0, buf, u->cols);
+		refresh();
+		return;
+	}
+	ui_stages_draw(u);
+	ui_where_draw(u);
+	ui_map_draw(u);
+	ui_code_draw(u);
+	ui_regs_draw(u);
+	ui_csrs_draw(u);
+	ui_console_draw(u);
+	if (u->mode == UI_MODE_HELP)
+		ui_help_draw(u);
+	else if (u->mode == UI_MODE_MEMORY)
+		ui_memory_draw(u);
+	ui_status_draw(u);
+	curs_set(u->mode == UI_MODE_PROMPT ? 1 : 0);
+	refresh();
+}
+
+static void resize(struct ui_screen *u)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+		resizeterm(ws.ws_row, ws.ws_col);
+	getmaxyx(stdscr, u->rows, u->cols);
+	ui_screen_layout(u);
+	clearok(curscr, TRUE);
+}
+
+static void say(struct ui_screen *u, int error, const char *msg)
+{
+	snprintf(u->message, sizeof u->message, "%s", msg);
+	u->message_is_error = error;
+}
+
+/* ---- the prompt ------------------------------------------------------- */
+
+static void open_prompt(struct ui_screen *u, int key, const char *label)
+{
+	u->mode = UI_MODE_PROMPT;
+	u->prompt_for = key;
+	u->prompt[0] = '\0';
+	snprintf(u->prompt_label, sizeof u->prompt_label, "%s", label);
+}
+
+/* Tab: extend what was typed to the longest prefix all matches share. */
+static void complete(struct ui_screen *u)
+{
+	const char *m[64];
+	size_t n = 0, common;
+	const struct image *imgs[2] = { u->s->kernel, u->s->firmware };
+	char msg[200];
+
+	for (int i = 0; i < 2 && n < 64; i++)
+		if (imgs[i])
+			n += image_complete(imgs[i], u->prompt, m + n, 64 - n);
+	if (n == 0) {
+		say(u, 0, "no symbol starts like that");
+		return;
+	}
+	common = strlen(m[0]);
+	for (size_t i = 1; i < n; i++) {
+		size_t k = 0;
+		while (k < common && m[i][k] == m[0][k])
+			k++;
+		common = k;
+	}
+	if (common >= sizeof u->prompt)
+		common = sizeof u->prompt - 1;
+	memcpy(u->prompt, m[0], common);
+	u->prompt[common] = '\0';
+	if (n > 1) {
+		size_t k = (size_t)snprintf(msg, sizeof msg, "%zu%s matches:", n, n == 64 ? "+" : "");
+		for (size_t i = 0; i < n && k < sizeof msg - 1; i++)
+			k += (size_t)snprintf(msg + k, sizeof msg - k, " %s", m[i]);
+		say(u, 0, msg);
+	}
+}
+
+static void prompt_done(struct ui_screen *u)
+{
+	uint64_t addr;
+	const char *text = u->prompt[0] ? u->prompt : NULL;
+
+	u->mode = UI_MODE_NORMAL;
+	if (!text && u->prompt_for == 'b')
+		addr = session_pc(u->s);
+	else if (!text)
+		return;
+	else if (session_resolve(u->s, text, &addr) < 0) {
+		say(u, 1, err_msg());
+		return;
+	}
+	if (u->prompt_for == 'b') {
+		if (session_break_toggle(u->s, addr) < 0)
+			say(u, 1, err_msg());
+	} else {
+		u->mem_addr = addr;
+		u->mode = UI_MODE_MEMORY;
+	}
+}
+
+static void prompt_key(struct ui_screen *u, int ch)
+{
+	size_t len = strlen(u->prompt);
+
+	u->message[0] = '\0';
+	if (ch == 27) {
+		u->mode = UI_MODE_NORMAL;
+	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		prompt_done(u);
+	} else if (ch == '\t') {
+		complete(u);
+	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		if (len)
+			u->prompt[len - 1] = '\0';
+	} else if (ch >= 0x20 && ch < 0x7f && len + 1 < sizeof u->prompt) {
+		u->prompt[len] = (char)ch;
+		u->prompt[len + 1] = '\0';
+	}
+}
+
+/* ---- keys ---------------------------------------------------------------- */
+
+static int restart(struct ui_screen *u)
+{
+	struct session *s = u->s;
+	struct session_opts o = s->opts;
+
+	if (!s->ended)
+		return session_restart(s);
+	if (!s->own_qemu)
+		return err_set("your QEMU has ended; bootscope does not start it again");
+	/* QEMU is gone: start a fresh one with the same options. */
+	session_end(s);
+	if (session_start(s, &o) < 0)
+		return -1;
+	u->code_follow = 1;
+	return 0;
+}
+
+static void scroll_panel(struct ui_screen *u, int lines)
+{
+	if (u->focus == UI_FOCUS_CODE) {
+		ui_code_scroll(u, lines);
+	} else {
+		u->console_scroll -= lines;
+		if (u->console_scroll < 0)
+			u->console_scroll = 0;
+	}
+}
+
+/* Returns 1 to quit. */
+static int key(struct ui_screen *u, int ch)
+{
+	struct session *s = u->s;
+	unsigned long n = u->count ? u->count : 1;
+	int page = u->code.h > 4 ? u->code.h - 3 : 1;
+	int rc = 0;
+
+	if (u->mode == UI_MODE_PROMPT) {
+		prompt_key(u, ch);
+		return 0;
+	}
+	if (u->mode == UI_MODE_HELP) {
+		u->mode = UI_MODE_NORMAL;
+		return ch == 'q' ? 0 : 0;
+	}
+	if (u->mode == UI_MODE_MEMORY) {
+		switch (ch) {
+		case KEY_UP: u->mem_addr -= 16; break;
+		case KEY_DOWN: u->mem_addr += 16; break;
+		case KEY_PPAGE: u->mem_addr -= 256; break;
+		case KEY_NPAGE: u->mem_addr += 256; break;
+		default: u->mode = UI_MODE_NORMAL;
+		}
+		return 0;
+	}
+	if (ch >= '0' && ch <= '9' && (u->count || ch != '0')) {
+		if (u->count < 100000000)
+			u->count = u->count * 10 + (unsigned long)(ch - '0');
+		return 0;
+	}
+	u->count = 0;
+	u->message[0] = '\0';
+	if (s->running && strchr("snc>brx", ch) && ch) {
+		say(u, 0, "the guest is running: Ctrl-C stops it");
+		return 0;
+	}
+	switch (ch) {
+	case 's':
+		u->code_follow = 1;
+		rc = session_step(s, n);
+		break;
+	case 'n':
+		u->code_follow = 1;
+		rc = session_next(s);
+		break;
+	case 'c':
+		u->code_follow = 1;
+		rc = session_continue(s);
+		break;
+	case '>':
+		u->code_follow = 1;
+		rc = session_run_to_next_stage(s);
+		break;
+	case 'b':
+		open_prompt(u, 'b', "break at (symbol or address, Tab completes, Enter = pc)");
+		break;
+	case 'x':
+		open_prompt(u, 'x', "memory at (symbol or address)");
+		break;
+	case 'r':
+		u->code_follow = 1;
+		u->console_scroll = 0;
+		rc = restart(u);
+		break;
+	case '?':
+		u->mode = UI_MODE_HELP;
+		break;
+	case '.':
+		u->code_follow = 1;
+		break;
+	case '\t':
+		u->focus = (u->focus + 1) % UI_FOCUS_COUNT;
+		break;
+	case KEY_UP: scroll_panel(u, -1); break;
+	case KEY_DOWN: scroll_panel(u, 1); break;
+	case KEY_PPAGE: scroll_panel(u, -page); break;
+	case KEY_NPAGE: scroll_panel(u, page); break;
+	case 'q':
+		return 1;
+	case KEY_RESIZE:
+	case ERR:
+		break;
+	default:
+		say(u, 0, "unknown key: ? lists the keys");
+	}
+	if (rc < 0)
+		say(u, 1, err_msg());
+	return 0;
+}
+
+/* ---- the loop ------------------------------------------------------------- */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Returns 1 to quit, -1 to fail (err_set), 0 to go on. */
+static int handle_signal(struct ui_screen *u, int sig, long long *last_int, volatile sig_atomic_t *cancel)
+{
+	switch (sig) {
+	case SIGWINCH:
+		resize(u);
+		return 0;
+	case SIGCHLD:
+		session_poll(u->s, 0);
+		return 0;
+	case SIGINT:
+		if (u->s->running) {
+			if (session_interrupt(u->s) < 0)
+				say(u, 1, err_msg());
+			return 0;
+		}
+		if (now_ms() - *last_int < 2000)
+			return 1;
+		*last_int = now_ms();
+		say(u, 0, "Ctrl-C again (or q) quits");
+		return 0;
+	default:
+		*cancel = sig;
+		return 1;
+	}
+}
+
+static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
+{
+	struct session *s = u->s;
+	long long last_int = 0;
+
+	for (;;) {
+		struct pollfd pfd[4];
+		int n = 0, ti = -1, ci = -1;
+
+		if (s->ended && s->end_unexpected)
+			return err_set("%s", s->event);
+		draw(u);
+		pfd[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = ui_sigpipe[0], .events = POLLIN };
+		if (session_target_fd(s) >= 0) {
+			ti = n;
+			pfd[n++] = (struct pollfd){ .fd = session_target_fd(s), .events = POLLIN };
+		}
+		if (session_console_fd(s) >= 0 && !s->console_eof) {
+			ci = n;
+			pfd[n++] = (struct pollfd){ .fd = session_console_fd(s), .events = POLLIN };
+		}
+		if (poll(pfd, (nfds_t)n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_set("poll: %s", strerror(errno));
+		}
+		if (pfd[1].revents) {
+			unsigned char sig;
+			while (read(ui_sigpipe[0], &sig, 1) == 1) {
+				int rc = handle_signal(u, sig, &last_int, cancel);
+				if (rc)
+					return rc > 0 ? 0 : -1;
+			}
+		}
+		if (ci >= 0 && pfd[ci].revents)
+			session_console_drain(s);
+		if (ti >= 0 && pfd[ti].revents && session_poll(s, 0) < 0)
+			say(u, 1, err_msg());
+		if (pfd[0].revents) {
+			int ch;
+			while ((ch = getch()) != ERR)
+				if (key(u, ch))
+					return 0;
+		}
+	}
+}
+
+int ui_run(struct session *s, volatile sig_atomic_t *cancel)
+{
+	struct ui_screen u = { .s = s, .code_follow = 1 };
+	struct sigaction old[NSIG_UI], sa = { .sa_handler = on_signal };
+	int rc;
+
+	if (pipe2(ui_sigpipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return err_set("pipe: %s", strerror(errno));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < NSIG_UI; i++)
+		sigaction(ui_signals[i], &sa, &old[i]);
+	if (*cancel)	/* a signal came while QEMU was starting */
+		on_signal(SIGTERM);
+
+	setlocale(LC_ALL, "");
+	u.utf8 = MB_CUR_MAX > 1;
+	set_escdelay(25);
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	setup_colors(&u);
+	resize(&u);
+
+	rc = loop(&u, cancel);
+
+	endwin();
+	for (size_t i = 0; i < NSIG_UI; i++)
+		sigaction(ui_signals[i], &old[i], NULL);
+	close(ui_sigpipe[0]);
+	close(ui_sigpipe[1]);
+	ui_sigpipe[0] = ui_sigpipe[1] = -1;
+	return rc;
+}

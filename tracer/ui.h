@@ -1,0 +1,29 @@
+/* ui: the full-screen ncurses front end.
+ *
+ * The screen is redrawn from struct session alone; keys become session
+ * commands.  One poll() loop serves the keyboard, the gdbstub, the guest's
+ * console and a self-pipe that carries signals (SIGWINCH, SIGCHLD, SIGINT,
+ * SIGTERM, SIGHUP), so nothing blocks the screen and the terminal is always
+ * restored.  Only ui*.c include curses.
+ */
+#ifndef BOOTSCOPE_UI_H
+#define BOOTSCOPE_UI_H
+
+#include <signal.h>
+
+#include "session.h"
+
+#define UI_MIN_COLS 80
+#define UI_MIN_ROWS 24
+
+/* Before anything starts: is there a terminal, and is it big enough?
+ * 0, or -1 with err_set() saying what to do. */
+int ui_check_terminal(void);
+
+/* Run the screen on a started session until the user quits.  *cancel is
+ * set by main's signal handlers; the UI installs its own while it runs and
+ * restores them.  The terminal is restored before it returns.  0 on a
+ * normal quit, -1 with err_set() on a failure. */
+int ui_run(struct session *s, volatile sig_atomic_t *cancel);
+
+#endif

@@ -1,0 +1,82 @@
+#include "ui_screen.h"
+
+#include <string.h>
+
+/* The right-hand column: two registers per row, 4-letter name and 16 hex
+ * digits each, with room for the CSR lines under them. */
+#define RIGHT_W 46
+
+attr_t ui_screen_attr(const struct ui_screen *u, enum ui_color c)
+{
+	if (u->color && c != UI_C_NORMAL)
+		return COLOR_PAIR(c) | (c == UI_C_CHANGED || c == UI_C_STAGE ? A_BOLD : 0);
+	/* Monochrome: the same meaning with plain attributes. */
+	switch (c) {
+	case UI_C_TITLE: return A_BOLD | A_UNDERLINE;
+	case UI_C_STAGE: return A_REVERSE | A_BOLD;
+	case UI_C_CHANGED: return A_BOLD | A_UNDERLINE;
+	case UI_C_PC: return A_REVERSE;
+	case UI_C_BREAK: return A_BOLD;
+	case UI_C_DIM: return A_DIM;
+	case UI_C_ERROR: return A_BOLD | A_REVERSE;
+	default: return A_NORMAL;
+	}
+}
+
+void ui_screen_layout(struct ui_screen *u)
+{
+	int rows = u->rows, cols = u->cols;
+	int body_y = 3, body_h = rows - 4;	/* under stages/where/map, above status */
+	int left_w = cols - RIGHT_W - 1;
+	int regs_h = 16;			/* 32 registers, two per row */
+
+	u->too_small = cols < 80 || rows < 24;
+	u->stages = (struct ui_rect){ 0, 0, 1, cols };
+	u->where = (struct ui_rect){ 1, 0, 1, cols };
+	u->map = (struct ui_rect){ 2, 0, 1, cols };
+	u->status = (struct ui_rect){ rows - 1, 0, 1, cols };
+	if (body_h > regs_h + 8)
+		regs_h++;	/* room for a heading */
+	u->regs = (struct ui_rect){ body_y, left_w + 1, regs_h, RIGHT_W };
+	u->csrs = (struct ui_rect){ body_y + regs_h, left_w + 1, body_h - regs_h, RIGHT_W };
+	/* Code gets about three fifths of the left column, the console the
+	 * rest, but never fewer than 6 console rows. */
+	int console_h = body_h * 2 / 5;
+	if (console_h < 6)
+		console_h = 6;
+	u->code = (struct ui_rect){ body_y, 0, body_h - console_h, left_w };
+	u->console = (struct ui_rect){ body_y + body_h - console_h, 0, console_h, left_w };
+}
+
+void ui_screen_put(int y, int x, int w, attr_t attr, const char *text, int pad)
+{
+	int n = 0;
+
+	if (w <= 0)
+		return;
+	attron(attr);
+	move(y, x);
+	/* Count columns, not bytes: text may hold UTF-8 arrows. */
+	for (const unsigned char *p = (const unsigned char *)text; *p && n < w; ) {
+		int len = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
+		int k;
+
+		for (k = 0; k < len && p[k]; k++)
+			;
+		addnstr((const char *)p, k);
+		p += k;
+		n++;
+	}
+	if (pad)
+		for (; n < w; n++)
+			addch(' ');
+	attroff(attr);
+}
+
+void ui_screen_title(const struct ui_screen *u, const struct ui_rect *r, const char *title, int focused)
+{
+	char buf[128];
+
+	snprintf(buf, sizeof buf, "%s%s", title, focused ? " *" : "");
+	ui_screen_put(r->y, r->x, r->w, ui_screen_attr(u, UI_C_TITLE), buf, 1);
+}

@@ -1,0 +1,82 @@
+/* ui_screen: what the panels share -- the screen's state, its geometry,
+ * its colours, and a few drawing helpers.  Internal to ui*.c. */
+#ifndef BOOTSCOPE_UI_SCREEN_H
+#define BOOTSCOPE_UI_SCREEN_H
+
+#include <curses.h>
+#include <stdint.h>
+
+#include "session.h"
+
+struct ui_rect {
+	int y, x, h, w;
+};
+
+enum ui_color {
+	UI_C_NORMAL,
+	UI_C_TITLE,	/* panel headings */
+	UI_C_STAGE,	/* the current stage */
+	UI_C_CHANGED,	/* a register that changed at the last stop */
+	UI_C_PC,	/* the pc line */
+	UI_C_BREAK,	/* breakpoints */
+	UI_C_DIM,	/* addresses, hints */
+	UI_C_ERROR,
+	UI_C_COUNT,
+};
+
+enum ui_focus { UI_FOCUS_CODE, UI_FOCUS_CONSOLE, UI_FOCUS_COUNT };
+
+enum ui_mode { UI_MODE_NORMAL, UI_MODE_PROMPT, UI_MODE_HELP, UI_MODE_MEMORY };
+
+struct ui_screen {
+	struct session *s;
+	int color;		/* colours in use (not NO_COLOR, terminal has them) */
+	int utf8;		/* arrows and blocks can be drawn */
+	int rows, cols;
+	int too_small;
+	struct ui_rect stages, where, map, code, regs, csrs, console, status;
+
+	enum ui_focus focus;
+	enum ui_mode mode;
+	uint64_t code_top;	/* first address shown in the code panel */
+	int code_follow;	/* keep the pc in view */
+	int console_scroll;	/* lines scrolled back from the end */
+	unsigned long count;	/* a number typed before a key */
+
+	/* The prompt line: what it is for, and what has been typed. */
+	char prompt_label[64];
+	char prompt[128];
+	int prompt_for;		/* the key that opened it: 'b' or 'x' */
+
+	uint64_t mem_addr;	/* the hex view's address */
+	char message[200];	/* an error or hint for the status line */
+	int message_is_error;
+};
+
+/* Attributes for a colour, with a monochrome fallback. */
+attr_t ui_screen_attr(const struct ui_screen *u, enum ui_color c);
+
+/* Compute every panel's rectangle from the terminal size. */
+void ui_screen_layout(struct ui_screen *u);
+
+/* Write at most w columns of text at (y, x) with attributes, padding the
+ * rest of the width with blanks when pad is set. */
+void ui_screen_put(int y, int x, int w, attr_t attr, const char *text, int pad);
+
+/* A panel heading in the panel's first row. */
+void ui_screen_title(const struct ui_screen *u, const struct ui_rect *r, const char *title, int focused);
+
+/* The panels; each draws only inside its rectangle, from session state. */
+void ui_stages_draw(struct ui_screen *u);
+void ui_where_draw(struct ui_screen *u);
+void ui_map_draw(struct ui_screen *u);
+void ui_regs_draw(struct ui_screen *u);
+void ui_csrs_draw(struct ui_screen *u);
+void ui_code_draw(struct ui_screen *u);
+void ui_code_scroll(struct ui_screen *u, int lines);
+void ui_console_draw(struct ui_screen *u);
+void ui_help_draw(struct ui_screen *u);
+void ui_memory_draw(struct ui_screen *u);
+void ui_status_draw(struct ui_screen *u);
+
+#endif
