@@ -1,6 +1,15 @@
 # bootscope: one entry point for building, running, tracing, testing and
 # benchmarking.  `make help` lists the targets.
 
+# `make V=1` shows every command; by default one short line each.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
 # ---- the kernel (cross-compiled, freestanding) -----------------------------
 CROSS    ?= riscv64-unknown-elf-
 KCC      := $(CROSS)gcc
@@ -60,36 +69,43 @@ tracer: $(BUILD)/bootscope $(UNIT_BIN)
 
 # ---- kernel rules -----------------------------------------------------------
 build/kernel/%.c.o: kernel/%.c $(wildcard kernel/*.h) | build/kernel
-	$(KCC) $(KCFLAGS) -c $< -o $@
+	$(call say,KCC,$<)
+	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
 
 build/kernel/%.S.o: kernel/%.S $(wildcard kernel/*.h) | build/kernel
-	$(KCC) $(KCFLAGS) -c $< -o $@
+	$(call say,KAS,$<)
+	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
 
 build/kernel.elf: $(KERNEL_OBJ) linker.ld
-	$(KCC) $(KCFLAGS) $(KLDFLAGS) $(KERNEL_OBJ) -o $@
+	$(call say,KLD,$@)
+	$(Q)$(KCC) $(KCFLAGS) $(KLDFLAGS) $(KERNEL_OBJ) -o $@
 
 # The raw image the seeds boot: every loadable byte, no ELF header, no symbols.
 build/os.bin: build/kernel.elf
-	$(KOBJCOPY) --strip-all -O binary $< $@
+	$(call say,OBJCOPY,$@)
+	$(Q)$(KOBJCOPY) --strip-all -O binary $< $@
 
 build/kernel.asm: build/kernel.elf
-	$(KOBJDUMP) -d -S $< > $@
+	$(Q)$(KOBJDUMP) -d -S $< > $@
 
 build/kernel.sym: build/kernel.elf
-	$(KNM) -n $< > $@
+	$(Q)$(KNM) -n $< > $@
 
 build/kernel:
 	mkdir -p $@
 
 # ---- host rules -------------------------------------------------------------
 $(BUILD)/obj/%.o: tracer/%.c | $(BUILD)/obj
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/bootscope: $(TRACER_OBJ)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/check.h $(LIB_OBJ) | $(BUILD)/tests/unit
-	$(CC) $(CFLAGS) -Itests $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS) -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS) -o $@
 
 $(BUILD)/obj $(BUILD)/tests/unit:
 	mkdir -p $@

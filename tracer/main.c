@@ -40,9 +40,12 @@ static void usage(FILE *out)
 	      "a raw image (default: the bundled build/kernel.elf).\n"
 	      "\n"
 	      "  --batch               walk the boot without a screen and print a report\n"
-	      "  --json                the report as one JSON object (with --batch)\n"
-	      "  --timeout SECONDS     how long the kernel may run after the last stage\n"
-	      "                        before it is stopped (--batch; default 5)\n"
+	      "  --check               the layout doctor: check the files, then run the\n"
+	      "                        kernel briefly and say why it does not boot\n"
+	      "                        e.g. bootscope --check build/kernel.elf\n"
+	      "  --json                the report as one JSON object (with --batch or --check)\n"
+	      "  --timeout SECONDS     how long the kernel may run (--batch: after the last\n"
+	      "                        stage; --check: to its entry and after; default 5)\n"
 	      "  --bios default|none|FILE\n"
 	      "                        QEMU's own OpenSBI (default), no firmware (the kernel\n"
 	      "                        starts at 0x80000000 in M mode), or a firmware file\n"
@@ -53,14 +56,16 @@ static void usage(FILE *out)
 	      "  --symbols ELF         symbols for a raw image: build/os.bin --symbols build/kernel.elf\n"
 	      "  --attach ENDPOINT     use a QEMU you started with -s -S: --attach localhost:1234\n"
 	      "                        or --attach unix:/tmp/gdb.sock; it is never restarted or killed\n"
-	      "  --gdb-port PORT       serve the gdbstub on 127.0.0.1:PORT instead of a private\n"
-	      "                        unix socket\n"
+	      "  --gdb-port[=PORT]     serve the gdbstub on 127.0.0.1 (PORT, or your own port\n"
+	      "                        uid %% 5000 + 25000) instead of a private unix socket,\n"
+	      "                        so gdb-multiarch can look too: --gdb-port=26000\n"
 	      "  --qemu PATH           the QEMU binary (default qemu-system-riscv64)\n"
 	      "  --qemu-arg ARG        one more QEMU argument, repeatable: --qemu-arg -m --qemu-arg 256M\n"
 	      "  -h, --help            this text\n"
 	      "  -V, --version         the version\n"
 	      "\n"
-	      "The --json report: {\"kernel\", \"firmware\", \"stages\": [{\"number\", \"name\", \"entry\",\n"
+	      "Exit status: 0 all well, 1 a failure (or --check found a problem), 2 bad usage.\n"
+	      "The --batch --json report: {\"kernel\", \"firmware\", \"stages\": [{\"number\", \"name\", \"entry\",\n"
 	      "\"priv\", \"section\", \"symbol\", \"instruction\", \"registers\": {\"pc\", \"zero\", \"ra\", ...,\n"
 	      "\"priv\", \"mstatus\", ...}}], \"end\", \"console\"}; numbers are hex strings.\n",
 	      out);
@@ -106,9 +111,10 @@ static int parse_addr(const char *s, uint64_t *out)
 int main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_TIMEOUT, OPT_BIOS, OPT_BIOS_SYMS, OPT_LOAD, OPT_SYMBOLS,
-	       OPT_ATTACH, OPT_QEMU, OPT_QEMU_ARG, OPT_GDB_PORT, OPT_BATCH };
+	       OPT_ATTACH, OPT_QEMU, OPT_QEMU_ARG, OPT_GDB_PORT, OPT_BATCH, OPT_CHECK };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "bios", required_argument, NULL, OPT_BIOS },
@@ -118,21 +124,23 @@ int main(int argc, char **argv)
 		{ "attach", required_argument, NULL, OPT_ATTACH },
 		{ "qemu", required_argument, NULL, OPT_QEMU },
 		{ "qemu-arg", required_argument, NULL, OPT_QEMU_ARG },
-		{ "gdb-port", required_argument, NULL, OPT_GDB_PORT },
+		{ "gdb-port", optional_argument, NULL, OPT_GDB_PORT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
 	struct session_opts o = { .bios = "default" };
 	const char *qemu_args[MAX_QEMU_ARGS];
-	int batch = 0, json = 0, c;
+	int batch = 0, check = 0, json = 0, c;
 	double timeout_s = 5;
 	char kbuf[PATH_MAX], *end;
 	uint64_t v;
 
-	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+	opterr = 0;	/* our own one-line messages below, not getopt's */
+	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BATCH: batch = 1; break;
+		case OPT_CHECK: check = 1; break;
 		case OPT_JSON: json = 1; break;
 		case OPT_TIMEOUT:
 			errno = 0;
@@ -157,19 +165,33 @@ int main(int argc, char **argv)
 			o.qemu_args = qemu_args;
 			break;
 		case OPT_GDB_PORT:
+			if (!optarg) {	/* xv6's per-user port: a class on one server never collides */
+				o.gdb_port = (int)(getuid() % 5000 + 25000);
+				break;
+			}
 			if (parse_addr(optarg, &v) < 0 || v == 0 || v > 65535)
 				return usage_error("--gdb-port wants a port number from 1 to 65535, not \"%s\"", optarg);
 			o.gdb_port = (int)v;
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("bootscope %s\n", BOOTSCOPE_VERSION); return 0;
-		default: return usage_error("%s", "unknown option");
+		case ':': return usage_error("%s needs a value", argv[optind - 1]);
+		default: {
+			char shortopt[3] = { '-', (char)optopt, 0 };
+
+			return usage_error("unknown option \"%s\"",
+					   optopt > 0 && optopt < 256 ? shortopt : argv[optind - 1]);
+		}
 		}
 	}
 	if (argc - optind > 1)
 		return usage_error("one kernel at a time; got also \"%s\"", argv[optind + 1]);
-	if (json && !batch)
-		return usage_error("%s goes with --batch", "--json");
+	if (json && !batch && !check)
+		return usage_error("%s goes with --batch or --check", "--json");
+	if (batch && check)
+		return usage_error("%s: choose one", "--batch or --check");
+	if (check && o.attach)
+		return usage_error("%s starts its own QEMU: drop --attach", "--check");
 	o.kernel = optind < argc ? argv[optind] : (o.attach ? NULL : default_kernel(kbuf, sizeof kbuf));
 
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -182,6 +204,8 @@ int main(int argc, char **argv)
 	struct session s;
 	int rc = 0;
 
+	if (check)
+		return usage_error("%s is not built yet", "--check");
 	if (!batch && ui_check_terminal() < 0) {
 		fprintf(stderr, "bootscope: %s\n", err_msg());
 		return 1;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "json.h"
 
 struct record {
 	int number;
@@ -28,34 +29,6 @@ static void take(struct session *s, struct record *r)
 	stage_symbol_of(&s->model, r->entry, r->symbol, sizeof r->symbol);
 	snprintf(r->insn, sizeof r->insn, "%s", in ? in->text : "(unreadable)");
 	r->regs = s->regs;
-}
-
-static void json_string(FILE *out, const char *str, size_t len)
-{
-	fputc('"', out);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)str[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\r')
-			fputs("\\r", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-static void json_field(FILE *out, const char *key, const char *val)
-{
-	fprintf(out, "\"%s\": ", key);
-	json_string(out, val ? val : "", val ? strlen(val) : 0);
 }
 
 static void print_json(FILE *out, struct session *s, const struct record *r, int n, const char *end)

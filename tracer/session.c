@@ -61,7 +61,8 @@ static int open_kernel(struct session *s, const struct session_opts *o, const ch
 		return 0;
 	elf = is_elf_file(o->kernel);
 	if (elf < 0)
-		return err_set("%s: %s", o->kernel, strerror(errno));
+		return err_set("cannot read the kernel %s (%s): give the path of a kernel ELF, e.g. build/kernel.elf after make",
+			       o->kernel, strerror(errno));
 	if (elf) {
 		*qemu_kernel = o->kernel;
 		return image_open(&s->kernel, o->kernel);
@@ -266,6 +267,9 @@ int session_start(struct session *s, const struct session_opts *o)
 void session_end(struct session *s)
 {
 	if (s->target_open) {
+		/* Someone else's QEMU goes on as a debugger found it. */
+		if (!s->own_qemu)
+			target_detach(&s->target);
 		target_close(&s->target);
 		s->target_open = 0;
 	}
@@ -430,16 +434,13 @@ static int stopped(struct session *s, const struct rsp_stop *stop)
 	int news = refresh(s);
 	if (news < 0)
 		return -1;
-	if (!news) {
-		const struct target_bp *bp = target_break_at(&s->target, session_pc(s));
-		char sym[128];
-
-		stage_symbol_of(&s->model, session_pc(s), sym, sizeof sym);
-		if (bp || stop->signal_or_status == 5)
-			set_event(s, "stopped at 0x%" PRIx64 " <%s>", session_pc(s), sym);
-		else
-			set_event(s, "interrupted at 0x%" PRIx64 " <%s>", session_pc(s), sym);
-	}
+	/* Say why it stopped, and keep what the boot did on the way. */
+	char change[sizeof s->event], sym[128];
+	snprintf(change, sizeof change, "%s", news ? s->event : "");
+	stage_symbol_of(&s->model, session_pc(s), sym, sizeof sym);
+	set_event(s, "%s at 0x%" PRIx64 " <%s>%s%s",
+		  stop->signal_or_status == 5 ? "stopped" : "interrupted", session_pc(s), sym,
+		  news ? "; " : "", change);
 	return 1;
 }
 

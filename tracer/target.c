@@ -227,8 +227,15 @@ int target_open(struct target *t, const char *endpoint, int timeout_ms)
 	if (conn_open(&t->conn, endpoint, timeout_ms) < 0)
 		return -1;
 
-	if (request(t, "qSupported:swbreak+;hwbreak+;xmlRegisters=riscv") < 0)
-		return err_prefix("talking to the gdbstub at %s", endpoint);
+	if (request(t, "qSupported:swbreak+;hwbreak+;xmlRegisters=riscv") < 0) {
+		/* The first request: whatever went wrong, the likely cause is
+		 * that this is no (free) gdbstub. */
+		char why[256];
+
+		snprintf(why, sizeof why, "%s", err_msg());
+		return err_set("%s: is %s a QEMU gdbstub (-gdb or -s) with no other debugger attached?",
+			       why, endpoint);
+	}
 	const char *ps = strstr(t->parser.pkt, "PacketSize=");
 	uint64_t v;
 	if (ps && rsp_parse_u64(ps + 11, strcspn(ps + 11, ";"), &v) == 0 && v >= 64)
@@ -609,6 +616,24 @@ int target_interrupt(struct target *t)
 	if (!t->running)
 		return 0;
 	return conn_write(&t->conn, "\x03", 1, t->timeout_ms);
+}
+
+int target_detach(struct target *t)
+{
+	if (t->gone)
+		return 0;
+	if (t->running) {
+		struct rsp_stop stop;
+
+		if (target_interrupt(t) < 0 || wait_stop(t, &stop, t->timeout_ms) < 0)
+			return -1;
+	}
+	while (t->nbps)
+		if (target_break_remove(t, t->bps[t->nbps - 1].addr) < 0)
+			return -1;
+	if (request(t, "D") < 0)
+		return -1;
+	return strcmp(t->parser.pkt, "OK") == 0 ? 0 : reply_error(t, "detaching");
 }
 
 int target_monitor(struct target *t, const char *cmd, char *out, size_t cap)

@@ -100,6 +100,10 @@ int target_break_insert(struct target *t, uint64_t addr, int hw);
 int target_break_remove(struct target *t, uint64_t addr);
 const struct target_bp *target_break_at(const struct target *t, uint64_t addr);
 
+/* Take out every breakpoint and let the CPU go ('D'), leaving the stub as
+ * a debugger found it.  For attach mode, where the QEMU is someone else's. */
+int target_detach(struct target *t);
+
 /* A QEMU monitor command through qRcmd; its output goes to out. */
 int target_monitor(struct target *t, const char *cmd, char *out, size_t cap);
 

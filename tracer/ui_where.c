@@ -22,10 +22,8 @@ void ui_where_draw(struct ui_screen *u)
 		const char *base = strrchr(file, '/');
 		snprintf(line, sizeof line, "  %s:%d", base ? base + 1 : file, lineno);
 	}
-	snprintf(buf, sizeof buf, " pc 0x%" PRIx64 " in %s%s%s  %s%s  %s%s",
-		 pc, s->stage ? s->stage->name : "no known stage",
-		 s->stage ? " / " : "", s->stage ? s->stage->image_name : "",
-		 sec, range, sym, line);
+	snprintf(buf, sizeof buf, " pc 0x%" PRIx64 "  %s  %s%s  %s%s", pc,
+		 s->stage ? s->stage->image_name : "outside every image", sec, range, sym, line);
 	ui_screen_put(u->where.y, 0, u->where.w, A_BOLD, buf, 1);
 }
 
