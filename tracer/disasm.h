@@ -4,12 +4,15 @@
  * bytes, with one space between mnemonic and operands instead of a tab,
  * and branch targets printed as "0x80200010 <main>" (or "0x80200010" when
  * the symbolizer does not know the address) instead of objdump's
- * "80200010 <main>".  Decoding follows rv64gc and the newest privileged
- * spec's CSR names.
+ * "80200010 <main>".  Decoding follows libopcodes' defaults, rv64gc and
+ * the newest privileged spec's CSR names (objdump takes both from the
+ * ELF's .riscv.attributes, so for gcc 12's "priv spec 1.11" it prints
+ * csrr s3,0x34b where this prints csrr s3,mtval2).  binutils 2.40 prints
+ * addi with a register and an immediate as "add".
  *
  * Like objdump, libopcodes remembers the upper half that auipc/lui put in
  * a register and annotates the instruction that completes the address
- * ("addi a2,t0,40 # 0x1028").  That memory is kept only from one call to
+ * ("add a2,t0,40 # 0x1028").  That memory is kept only from one call to
  * the next when the second starts where the first ended (a listing, or a
  * single step that did not jump); any other call starts afresh, so a stale
  * auipc never annotates an unrelated instruction.

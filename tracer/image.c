@@ -233,6 +233,7 @@ static int image_load_sections(struct image *img, Elf_Scn **symtab, Elf_Scn **dy
 		s->flags = IMAGE_ALLOC | (sh.sh_flags & SHF_EXECINSTR ? IMAGE_EXEC : 0) |
 			   (sh.sh_flags & SHF_WRITE ? IMAGE_WRITE : 0);
 		s->nobits = sh.sh_type == SHT_NOBITS;
+		s->align = sh.sh_addralign;
 		img->nsections++;
 	}
 	qsort(img->sections, img->nsections, sizeof *img->sections, image_section_cmp);
@@ -241,7 +242,9 @@ static int image_load_sections(struct image *img, Elf_Scn **symtab, Elf_Scn **dy
 
 static int image_symbol_rank(const struct image_symbol *s)
 {
-	return s->is_func * 4 + s->is_object * 2 + s->is_global;
+	/* A linker-script constant that happens to equal an address
+	 * (BASE_ADDRESS = 0x80200000) names no code: any label beats it. */
+	return s->is_func * 8 + s->is_object * 4 + !s->is_abs * 2 + s->is_global;
 }
 
 static int image_symbol_cmp(const void *a, const void *b)
@@ -315,6 +318,7 @@ static int image_load_symbols(struct image *img, Elf_Scn *scn)
 		s->is_func = type == STT_FUNC || type == STT_GNU_IFUNC;
 		s->is_object = type == STT_OBJECT;
 		s->is_global = GELF_ST_BIND(sym.st_info) != STB_LOCAL;
+		s->is_abs = sym.st_shndx == SHN_ABS;
 		if (s->size > img->max_symsize_)
 			img->max_symsize_ = s->size;
 		img->nsymbols++;
@@ -430,6 +434,21 @@ int image_open_mem(struct image **out, const char *name, const void *data, size_
 	if (len)
 		memcpy(copy, data, len);
 	return image_make(out, name, copy, len, image_parse, 0);
+}
+
+int image_sniff(const char *path)
+{
+	uint8_t magic[SELFMAG];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_set("%s: %s", path, strerror(errno));
+	n = read(fd, magic, sizeof magic);
+	close(fd);
+	if (n < 0)
+		return err_set("%s: %s", path, strerror(errno));
+	return image_is_elf(magic, (size_t)n);
 }
 
 int image_open(struct image **out, const char *path)
@@ -563,17 +582,14 @@ size_t image_complete(const struct image *img, const char *prefix, const char **
 	size_t len = strlen(prefix), n = 0, i;
 	const char *prev = NULL;
 
-	for (i = image_name_lower(img, prefix); i < img->nsymbols; i++) {
+	for (i = image_name_lower(img, prefix); i < img->nsymbols && n < max; i++) {
 		const char *name = img->by_name_[i]->name;
 
 		if (strncmp(name, prefix, len) != 0)
 			break;
 		if (prev && strcmp(prev, name) == 0)
 			continue;
-		if (n < max)
-			out[n] = name;
-		n++;
-		prev = name;
+		out[n++] = prev = name;
 	}
 	return n;
 }

@@ -26,14 +26,16 @@ struct image_section {
 	uint64_t addr, size;
 	unsigned flags;		/* IMAGE_ALLOC | IMAGE_EXEC | IMAGE_WRITE */
 	int nobits;		/* SHT_NOBITS (.bss): takes memory, not file bytes */
+	uint64_t align;		/* sh_addralign: what the linker promised */
 };
 
 struct image_symbol {
-	char *name;
+	char *name;		/* also points into the file */
 	uint64_t addr, size;	/* size 0 for plain labels (skernel, spin) */
 	int is_func;		/* STT_FUNC */
 	int is_object;		/* STT_OBJECT */
 	int is_global;		/* STB_GLOBAL or STB_WEAK */
+	int is_abs;		/* SHN_ABS: a linker-script constant (BASE_ADDRESS) */
 };
 
 struct image_segment {
@@ -54,9 +56,9 @@ struct image {
 	size_t nsections;
 
 	/* .symtab, or .dynsym when stripped; sorted by addr, and at one
-	 * address the best name first (function, object, global).  Empty
-	 * names, section and file symbols, .L* and $x/$d labels are left
-	 * out. */
+	 * address the best name first (function, object, in a section rather
+	 * than absolute, global).  Empty names, section and file symbols,
+	 * .L* and $x/$d labels are left out. */
 	struct image_symbol *symbols;
 	size_t nsymbols;
 
@@ -86,6 +88,11 @@ int image_open(struct image **out, const char *path);
 /* The same for an ELF already in memory (copied, so data may go away);
  * name is used in messages.  This is the entry point for fuzzing. */
 int image_open_mem(struct image **out, const char *name, const void *data, size_t len);
+
+/* Is the file an ELF (1) or something else (0)?  Only the magic is read,
+ * so a raw image can be told apart before anyone guesses its address.
+ * -1 with err_set() if it cannot be read. */
+int image_sniff(const char *path);
 
 /* Open a raw binary (objcopy -O binary) that is loaded at load_addr.  An
  * ELF file is refused: open it with image_open().  No sections, no
@@ -121,8 +128,9 @@ int image_line_at(const struct image *img, uint64_t addr, const char **file, int
 int image_read(const struct image *img, uint64_t addr, void *buf, size_t len);
 
 /* Tab completion: the distinct symbol names that start with prefix, in
- * strcmp() order.  Stores up to max of them in out (pointers into img) and
- * returns how many there are in all, which may be more than max. */
+ * strcmp() order.  Stores the first max of them in out (pointers into img)
+ * and returns how many it stored: a return of max means there may be
+ * more. */
 size_t image_complete(const struct image *img, const char *prefix, const char **out, size_t max);
 
 #endif

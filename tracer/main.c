@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "doctor.h"
 #include "err.h"
 #include "report.h"
 #include "session.h"
@@ -106,6 +107,27 @@ static int parse_addr(const char *s, uint64_t *out)
 	errno = 0;
 	*out = strtoull(s, &end, 0);
 	return errno || end == s || *end || s[0] == '-' ? -1 : 0;
+}
+
+/* --check: the files first; the machine only if running it can tell more. */
+static int run_check(const struct session_opts *o, int json, int timeout_ms)
+{
+	struct doctor d;
+	struct session s;
+	int fatal = doctor_static(&d, o, doctor_ram_size(o->qemu_args, o->nqemu_args));
+
+	if (!fatal && !main_cancel) {
+		if (session_start(&s, o) < 0)
+			doctor_add(&d, "start", "fix what the message names", "%s", err_msg());
+		else if (doctor_dynamic(&d, &s, timeout_ms, &main_cancel) < 0) {
+			fprintf(stderr, "bootscope: %s\n", err_msg());
+			session_end(&s);
+			return 1;
+		}
+		session_end(&s);
+	}
+	doctor_print(&d, o, json, stdout);
+	return d.n || main_cancel ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -205,7 +227,7 @@ int main(int argc, char **argv)
 	int rc = 0;
 
 	if (check)
-		return usage_error("%s is not built yet", "--check");
+		return run_check(&o, json, (int)(timeout_s * 1000));
 	if (!batch && ui_check_terminal() < 0) {
 		fprintf(stderr, "bootscope: %s\n", err_msg());
 		return 1;

@@ -173,7 +173,9 @@ fail:
 	_exit(127);
 }
 
-/* QEMU's last words: the last non-empty line of its stderr file. */
+/* QEMU's last words: the last line of its stderr file that QEMU signed
+ * with its own name (error_report's "qemu-system-riscv64: ..."), since
+ * what follows such a line is often only detail; else the last line. */
 static void last_line(struct qemu *q)
 {
 	char path[sizeof q->dir + 16], buf[4096], *end, *start;
@@ -193,6 +195,17 @@ static void last_line(struct qemu *q)
 		end--;
 	for (start = end; start > buf && start[-1] != '\n'; start--)
 		;
+	for (char *line = start, *stop = end; line > buf; stop = line - 1) {
+		for (line = stop; line > buf && line[-1] != '\n'; line--)
+			;
+		if (strncmp(line, "qemu", 4) == 0 && memchr(line, ':', (size_t)(stop - line))) {
+			start = line;
+			end = stop;
+			while (end > start && (end[-1] == '\r' || end[-1] == ' '))
+				end--;
+			break;
+		}
+	}
 	snprintf(q->last_err, sizeof q->last_err, "%.*s", (int)(end - start), start);
 }
 
@@ -376,8 +389,9 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 			break;
 		}
 		if (now_ms() >= deadline) {
-			err_set("QEMU did not open its gdbstub on %s within %d ms: the machine may be busy; try a longer time-out",
-				q->endpoint, timeout_ms > 0 ? timeout_ms : 5000);
+			err_set("%s did not open its gdbstub on %s within %d ms, so bootscope stopped it: "
+				"check that it is a working qemu-system-riscv64 (run it by hand)",
+				argv[0], q->endpoint, timeout_ms > 0 ? timeout_ms : 5000);
 			break;
 		}
 		sleep_ms(5);
@@ -403,21 +417,34 @@ ssize_t qemu_console_read(struct qemu *q, char *buf, size_t cap)
 	return n;
 }
 
+/* QEMU leads its own process group (see child()): signal all of it, so a
+ * wrapper given as --qemu takes its children along.  Only before the
+ * leader is reaped: until then the group's id cannot be anyone else's. */
+static void signal_group(const struct qemu *q, int sig)
+{
+	if (kill(-q->pid, sig) < 0)
+		kill(q->pid, sig);
+}
+
 void qemu_stop(struct qemu *q)
 {
 	char path[sizeof q->dir + 16];
+	siginfo_t si;
 
 	if (q->pid > 0 && !qemu_reap(q)) {
-		kill(q->pid, SIGTERM);
-		for (int i = 0; i < 100 && !qemu_reap(q); i++)
+		signal_group(q, SIGTERM);
+		for (int i = 0; i < 100; i++) {
+			si.si_pid = 0;	/* WNOWAIT: it stays a zombie, its id ours */
+			if (waitid(P_PID, (id_t)q->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid)
+				break;
 			sleep_ms(10);
-		if (!q->exited) {
-			kill(q->pid, SIGKILL);
-			while (waitpid(q->pid, &q->status, 0) < 0 && errno == EINTR)
-				;
-			q->exited = 1;
-			last_line(q);
 		}
+		signal_group(q, SIGKILL);	/* whatever is left of the group */
+		q->status = 0;
+		while (waitpid(q->pid, &q->status, 0) < 0 && errno == EINTR)
+			;
+		q->exited = 1;
+		last_line(q);
 	}
 	if (q->console_fd >= 0)
 		close(q->console_fd);

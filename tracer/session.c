@@ -31,18 +31,6 @@ const char *const session_gpr_names[32] = {
 #define RESET_BYTES		0x58	/* the reset vector and fw_dynamic_info */
 #define STEP_TO_STAGE_LIMIT	200000	/* when no entry address is known */
 
-static int is_elf_file(const char *path)
-{
-	unsigned char magic[4] = { 0 };
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return -1;
-	size_t n = fread(magic, 1, 4, f);
-	fclose(f);
-	return n == 4 && memcmp(magic, "\177ELF", 4) == 0;
-}
-
 static int file_exists(const char *path)
 {
 	return access(path, R_OK) == 0;
@@ -59,10 +47,14 @@ static int open_kernel(struct session *s, const struct session_opts *o, const ch
 
 	if (!o->kernel)
 		return 0;
-	elf = is_elf_file(o->kernel);
-	if (elf < 0)
-		return err_set("cannot read the kernel %s (%s): give the path of a kernel ELF, e.g. build/kernel.elf after make",
-			       o->kernel, strerror(errno));
+	elf = image_sniff(o->kernel);
+	if (elf < 0) {
+		char why[256];
+
+		snprintf(why, sizeof why, "%s", err_msg());
+		return err_set("cannot read the kernel %s: give the path of a kernel ELF, e.g. build/kernel.elf after make",
+			       why);
+	}
 	if (elf) {
 		*qemu_kernel = o->kernel;
 		return image_open(&s->kernel, o->kernel);
@@ -91,7 +83,7 @@ static int open_firmware(struct session *s, const struct session_opts *o)
 	if (!path && (!o->bios || strcmp(o->bios, "default") == 0))
 		path = file_exists(QEMU_DEFAULT_FW_ELF) ? QEMU_DEFAULT_FW_ELF : NULL;
 	if (!path && o->bios && strcmp(o->bios, "default") != 0) {
-		if (is_elf_file(o->bios) == 1)
+		if (image_sniff(o->bios) == 1)
 			path = o->bios;
 		else {
 			/* fw_jump.bin usually has fw_jump.elf beside it. */

@@ -12,6 +12,7 @@
 #define RESET_JUMP_OFF		24	/* the word `ld t0,24(t0)` loads */
 #define RESET_FDT_OFF		32	/* the word `ld a1,32(t0)` loads */
 #define RESET_DYNINFO_OFF	40	/* `addi a2,t0,40` */
+#define STAGE_SYMBOL_REACH	0x400	/* see stage_symbol_of */
 #define FW_DYNAMIC_MAGIC	0x4942534fu	/* "OSBI" */
 
 static uint32_t le32(const uint8_t *p)
@@ -194,6 +195,10 @@ void stage_symbol_of(const struct stage_model *m, uint64_t addr, char *buf, size
 
 	if (s && s->number == 1 && !s->image && rom_symbol(m, addr, buf, cap))
 		return;
+	/* A stripped firmware keeps a few dynamic symbols; an address far past
+	 * the end of the nearest one belongs to some other, nameless code. */
+	if (sym && sym->size && addr - sym->addr >= sym->size && addr - sym->addr > STAGE_SYMBOL_REACH)
+		sym = NULL;
 	if (!sym)
 		snprintf(buf, cap, "unknown");
 	else if (addr == sym->addr)

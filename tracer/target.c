@@ -234,7 +234,7 @@ int target_open(struct target *t, const char *endpoint, int timeout_ms)
 
 		snprintf(why, sizeof why, "%s", err_msg());
 		return err_set("%s: is %s a QEMU gdbstub (-gdb or -s) with no other debugger attached?",
-			       why, endpoint);
+			       why, strstr(why, endpoint) ? "it" : endpoint);
 	}
 	const char *ps = strstr(t->parser.pkt, "PacketSize=");
 	uint64_t v;
