@@ -132,7 +132,7 @@ static int compare_with_objdump(const char *elf, const char *opts, int with_name
 		normalize(got, a, sizeof a, 1);
 		normalize(want, b, sizeof b, 1);
 		if (strcmp(a, b) != 0 && (*name_diffs)++ < 10 && with_names)
-			printf("# 0x%llx: names differ: objdump \"%s\", bootscope \"%s\"\n", addr, b, a);
+			printf("# 0x%llx: names differ (gdb rule vs objdump rule): objdump \"%s\", bootscope \"%s\"\n", addr, b, a);
 	}
 	CHECK(p != NULL && pclose(p) == 0);
 	CHECK_EQ_U64(bad, 0);

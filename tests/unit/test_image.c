@@ -297,6 +297,7 @@ static void test_tiny_read(const struct image *img)
 		/* The raw image of the same bytes. */
 		struct image *raw = NULL;
 		uint8_t *got = malloc(blen);
+		const char *got_names[4];
 
 		CHECK(image_open_raw(&raw, tmp("tiny.bin"), 0x80200000) == 0);
 		if (raw) {
@@ -311,7 +312,7 @@ static void test_tiny_read(const struct image *img)
 			CHECK(image_read(raw, 0x80200000 + blen, got, 1) == -1);
 			CHECK(image_symbol_at(raw, 0x80200000) == NULL);
 			CHECK(image_section_at(raw, 0x80200000) == NULL);
-			CHECK(image_complete(raw, "", NULL, 0) == 0);
+			CHECK(image_complete(raw, "", got_names, 4) == 0);
 		}
 		image_close(raw);
 		free(got);
@@ -331,11 +332,16 @@ static void test_tiny_complete(const struct image *img)
 		CHECK_EQ_STR(out[2], "sized_fn");
 		CHECK_EQ_STR(out[6], "stack_top");
 	}
-	CHECK_EQ_U64(image_complete(img, "st", out, 1), 2);
+	out[1] = "untouched";
+	CHECK_EQ_U64(image_complete(img, "st", out, 1), 1);
 	CHECK_EQ_STR(out[0], "stack");
+	CHECK_EQ_STR(out[1], "untouched");
+	CHECK_EQ_U64(image_complete(img, "st", out, 16), 2);
 	CHECK_EQ_U64(image_complete(img, "main", out, 16), 1);
 	CHECK_EQ_U64(image_complete(img, "zzz", out, 16), 0);
-	CHECK_EQ_U64(image_complete(img, "", NULL, 0), img->nsymbols);
+	CHECK_EQ_U64(image_complete(img, "", NULL, 0), 0);
+	CHECK_EQ_U64(image_complete(img, "", out, 16), 16);
+	CHECK_EQ_STR(out[0], "_start");
 }
 
 static void test_firmware(void)
@@ -423,7 +429,7 @@ static void test_errors(void)
 		srand(1);
 		for (i = 0; i < 3000; i++) {
 			size_t k, flips = 1 + (size_t)rand() % 8;
-			const char *file;
+			const char *file, *names[4];
 			uint8_t b[8];
 			int line;
 
@@ -438,7 +444,7 @@ static void test_errors(void)
 				image_symbol_named(img, "main");
 				image_line_at(img, 0x80200096, &file, &line);
 				image_read(img, img->lo, b, sizeof b);
-				image_complete(img, "", NULL, 0);
+				image_complete(img, "", names, 4);
 				image_close(img);
 			}
 		}
