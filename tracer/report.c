@@ -65,7 +65,10 @@ static void print_json(FILE *out, struct session *s, const struct record *r, int
 	json_field(out, "end", end);
 	fputs(",\n ", out);
 	fputs("\"console\": ", out);
-	json_string(out, s->console ? s->console : "", s->console_len);
+	if (session_console_note(s))
+		json_string(out, session_console_note(s), strlen(session_console_note(s)));
+	else
+		json_string(out, s->console ? s->console : "", s->console_len);
 	fputs("}\n", out);
 }
 
@@ -89,7 +92,10 @@ static void print_text(FILE *out, struct session *s, const struct record *r, int
 		fputc('\n', out);
 	}
 	fprintf(out, "\n== end: %s\n", end);
-	fprintf(out, "== console:\n%.*s", (int)s->console_len, s->console ? s->console : "");
+	if (session_console_note(s))
+		fprintf(out, "== console: %s\n", session_console_note(s));
+	else
+		fprintf(out, "== console:\n%.*s", (int)s->console_len, s->console ? s->console : "");
 	if (s->console_len && s->console[s->console_len - 1] != '\n')
 		fputc('\n', out);
 }

@@ -590,12 +590,11 @@ static void decode_block(struct session *s, uint64_t addr, const uint8_t *b, siz
 
 	while (off + 2 <= n) {
 		struct session_insn *e = insn_slot(s, addr + off);
-		size_t need = (b[off] & 3) == 3 ? 4 : 2;
 		int len;
 
-		if (off + need > n)
-			break;
-		len = disasm_one(s->dis, addr + off, b + off, need, e->text, sizeof e->text);
+		/* Hand over all that is left: the decoder knows how long the
+		 * instruction is (2, 4, or more for the reserved encodings). */
+		len = disasm_one(s->dis, addr + off, b + off, n - off, e->text, sizeof e->text);
 		if (len <= 0)
 			break;
 		e->addr = addr + off;
@@ -664,6 +663,12 @@ int session_console_drain(struct session *s)
 		s->console[s->console_len] = '\0';
 		got = 1;
 	}
+}
+
+const char *session_console_note(const struct session *s)
+{
+	return s->own_qemu ? NULL
+			   : "not visible: attached to a QEMU that bootscope did not start, so its console is wherever that QEMU prints";
 }
 
 int session_target_fd(const struct session *s)

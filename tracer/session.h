@@ -148,6 +148,9 @@ const struct session_insn *session_insn(struct session *s, uint64_t addr);
  * Returns 1 if anything new came, else 0. */
 int session_console_drain(struct session *s);
 
+/* Why the guest's console cannot be shown (attach mode), or NULL. */
+const char *session_console_note(const struct session *s);
+
 /* The fds the UI's poll loop watches: the gdbstub (while running) and the
  * console; -1 where there is none. */
 int session_target_fd(const struct session *s);

@@ -13,8 +13,8 @@ void ui_console_draw(struct ui_screen *u)
 	size_t len = s->console_len;
 	char title[96];
 
-	if (!s->qemu_started)
-		snprintf(title, sizeof title, " console (not visible when attached to your QEMU)");
+	if (session_console_note(s))
+		snprintf(title, sizeof title, " console: %s", session_console_note(s));
 	else if (u->console_scroll)
 		snprintf(title, sizeof title, " console (scrolled back %d lines)", u->console_scroll);
 	else

@@ -1,0 +1,86 @@
+# Other people's kernels: stages that follow the machine, the layout doctor
+# on kernels that go wrong in known ways, the seeds' raw-image path, and
+# attach mode against a QEMU the test started itself.
+. "$TOP/tests/lib/check.sh"
+. "$TOP/tests/lib/engine.sh"
+
+k=$tmp/kernels
+bash "$TOP/tests/kernels/build.sh" "$k" || { not_ok "test kernels build"; check_done; }
+FW_JUMP=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
+
+# json FILE EXPR: a value from a JSON document, by a Python expression on d.
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+
+# ---- stages follow the machine ----------------------------------------
+timeout -k 2 20 "$BOOTSCOPE" --batch --json --bios none "$k/mmode.elf" >"$tmp/none.json" 2>"$tmp/err"
+check_eq "--bios none: exit 0" "$?" 0
+check_eq "--bios none: two stages" "$(json "$tmp/none.json" 'len(d["stages"])')" 2
+check_eq "--bios none: the kernel starts at 0x80000000 in M mode" \
+	"$(json "$tmp/none.json" 'd["stages"][1]["entry"] + " " + d["stages"][1]["priv"] + " " + d["stages"][1]["symbol"]')" \
+	"0x80000000 M _start"
+check_match "--bios none: the kernel's own output" "$(json "$tmp/none.json" 'd["console"]')" 'MS'
+
+timeout -k 2 20 "$BOOTSCOPE" --batch --json --bios "$FW_JUMP" "$TOP/build/os.bin" --symbols "$KERNEL" \
+	>"$tmp/seed.json" 2>"$tmp/err"
+check_eq "seed path (fw_jump.bin + os.bin --symbols): exit 0" "$?" 0
+check_eq "seed path: three stages, kernel at _start in S mode" \
+	"$(json "$tmp/seed.json" '" ".join(s["entry"] + "/" + s["priv"] for s in d["stages"]) + " " + d["stages"][2]["symbol"]')" \
+	"0x1000/M 0x80000000/M 0x80200000/S _start"
+check_match "seed path: firmware symbols from fw_jump.elf beside the .bin" \
+	"$(json "$tmp/seed.json" 'd["firmware"]')" 'fw_jump\.elf$'
+check_match "seed path: the kernel printed its layout" "$(json "$tmp/seed.json" 'd["console"]')" \
+	'\.text +\[0x80200000, '
+
+timeout -k 2 20 "$BOOTSCOPE" --batch --json --load 0x80200000 "$k/good.bin" >"$tmp/raw.json" 2>"$tmp/err"
+check_eq "raw image with --load and no symbols: exit 0" "$?" 0
+check_eq "raw image: kernel stage at 0x80200000" "$(json "$tmp/raw.json" 'd["stages"][2]["entry"]')" 0x80200000
+check_match "raw image: it ran" "$(json "$tmp/raw.json" 'd["console"]')" 'ok'
+
+# ---- the doctor -------------------------------------------------------------
+# doctor NAME WANT ARGS...: --check --json finds exactly the checks in WANT
+# (space-separated, sorted), and exits 0 only when WANT is empty.
+doctor() {
+	local name=$1 want=$2; shift 2
+	timeout -k 2 30 "$BOOTSCOPE" --check --json --timeout 1 "$@" >"$tmp/$name.json" 2>"$tmp/$name.err"
+	local rc=$? got
+	got=$(json "$tmp/$name.json" '" ".join(sorted(set(f["check"] for f in d["findings"])))' 2>/dev/null)
+	check_eq "--check $name: findings" "$got" "$want"
+	check_eq "--check $name: exit status" "$rc" "$([ -n "$want" ] && echo 1 || echo 0)"
+}
+doctor good "" "$k/good.elf"
+doctor bundled "" "$KERNEL"
+doctor mmode "" --bios none "$k/mmode.elf"
+doctor late-entry "entry-first trap" "$k/late-entry.elf"
+doctor over-fw "entry overlap start" "$k/over-fw.elf"
+doctor trap "trap" "$k/trap.elf"
+doctor spin "spin" "$k/spin.elf"
+doctor stale "stale trap" "$k/stale.bin" --symbols "$k/stale.elf"
+doctor elf-raw "raw" --load 0x80200000 "$k/good.elf"
+doctor not-riscv "elf" /bin/ls
+doctor small-ram "ram start" --qemu-arg -m --qemu-arg 1M "$k/good.elf"
+
+check_match "trap: mcause/scause decoded with the faulting symbol" \
+	"$(json "$tmp/trap.json" 'd["findings"][0]["problem"]')" 'scause 0x2 \(illegal instruction\) at sepc 0x80200000 <_start>'
+check_match "spin: names the loop" "$(json "$tmp/spin.json" 'd["findings"][0]["problem"]')" '<spin'
+check_match "late-entry: names both addresses" "$(json "$tmp/late-entry.json" '[f["problem"] for f in d["findings"] if f["check"] == "entry-first"][0]')" \
+	'0x80200002.*0x80200000 holds helper'
+out=$(timeout -k 2 30 "$BOOTSCOPE" --check --timeout 1 "$k/spin.elf")
+check_eq "--check text: one line per finding" "$(printf '%s\n' "$out" | wc -l)" 1
+check_match "--check text: the fix is on the line" "$out" '^spin: .*Fix: '
+
+# ---- attach mode ---------------------------------------------------------------
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+bg 60 qemu-system-riscv64 -machine virt -nographic -monitor none -serial null -S \
+	-gdb "tcp:127.0.0.1:$port" -bios default -kernel "$k/spin.elf" -name "$tmp/attach"
+qpid=$bg_pid
+for i in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
+# A kernel that never ends, so the QEMU must outlive bootscope's detach.
+timeout -k 2 20 "$BOOTSCOPE" --batch --json --timeout 1 --attach "127.0.0.1:$port" "$k/spin.elf" \
+	>"$tmp/attach.json" 2>"$tmp/err"
+check_eq "attach: exit 0" "$?" 0
+check_eq "attach: three stages from the images given" \
+	"$(json "$tmp/attach.json" '" ".join(s["entry"] for s in d["stages"])')" "0x1000 0x80000000 0x80200000"
+check_match "attach: says the console is not visible" "$(json "$tmp/attach.json" 'd["end"] + d["console"]')" 'not visible'
+sleep 0.3
+check "attach: the user's QEMU is still running afterwards" kill -0 "$qpid"
+check_done
