@@ -56,9 +56,9 @@ GDBPORT  ?= $(shell expr `id -u` % 5000 + 25000)
 # The Debian 12 packages bootscope needs; `make deps` installs what is missing.
 DEBS := gcc make pkg-config python3 gcc-riscv64-unknown-elf qemu-system-misc opensbi \
         gdb-multiarch libncurses-dev libelf-dev libdw-dev binutils-dev \
-        binutils-multiarch-dev tmux
+        binutils-multiarch-dev tmux clang libclang-rt-14-dev
 
-.PHONY: all kernel tracer run run-loader trace debug gdb test test-fast bench deps clean help
+.PHONY: all kernel tracer run run-loader trace debug gdb test test-fast bench fuzz deps clean help
 .DEFAULT_GOAL := all
 
 all: kernel tracer
@@ -126,6 +126,19 @@ trace: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/bootscope $(BOOTSCOPE_ARGS) build/kernel.elf
 
+# The same walk in plain gdb: QEMU paused at the reset vector with its
+# gdbstub on the per-user port, and gdb-multiarch with gdbscripts/ loaded.
+debug:
+	@$(MAKE) --no-print-directory kernel
+	@echo "QEMU is paused at the reset vector (0x1000); its gdbstub is on 127.0.0.1:$(GDBPORT)"
+	@echo "in a second terminal: make gdb     (here, Ctrl-A x quits QEMU)"
+	$(QEMU_VIRT) -bios default -kernel build/kernel.elf -S -gdb tcp:127.0.0.1:$(GDBPORT)
+
+gdb:
+	@$(MAKE) --no-print-directory kernel
+	@echo "connecting to the QEMU of make debug on 127.0.0.1:$(GDBPORT); then type boot-walk"
+	gdb-multiarch -x gdbscripts/bootscope.gdb -ex 'target remote 127.0.0.1:$(GDBPORT)'
+
 # ---- testing ----------------------------------------------------------------
 # The whole suite: the normal build, then the same tests under ASan + UBSan.
 test: deps
@@ -136,6 +149,65 @@ test: deps
 	 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	 bash tests/run build/san unit integration; b=$$?; \
 	 [ $$a -eq 0 ] && [ $$b -eq 0 ]
+
+# ---- fuzzing ------------------------------------------------------------------
+# libFuzzer targets for the parsers (tests/fuzz/targets.h says what each
+# does).  `make fuzz FUZZ_SECONDS=600` runs each that long, two at a time,
+# from a copy of its committed corpus in build/fuzz/corpus-NAME, so new
+# inputs never land in the tree; a crash is kept in build/fuzz/crashes-NAME/
+# and belongs in tests/fuzz/regressions/NAME/ once fixed.  Always clang with
+# ASan + UBSan, whatever CC and SAN say; each links only what it fuzzes.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_WORK    ?= build/fuzz
+FUZZ_TARGETS := rsp stop tdesc image
+FUZZ_CFLAGS  := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+                -Itracer -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_OBJ      = $(1:%=build/fuzz/obj/%.o) build/fuzz/obj/err.o
+
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_WORK) $(FUZZ_TARGETS)
+
+build/fuzz/obj/%.o: tracer/%.c | build/fuzz/obj
+	$(call say,FUZZCC,$<)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
+
+build/fuzz/fuzz_rsp build/fuzz/fuzz_stop: $(call FUZZ_OBJ,rsp)
+build/fuzz/fuzz_tdesc: $(call FUZZ_OBJ,tdesc)
+build/fuzz/fuzz_image: $(call FUZZ_OBJ,image)
+build/fuzz/fuzz_image: FUZZ_LIBS := -lelf -ldw
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/targets.h | build/fuzz/obj
+	$(call say,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined $< $(filter %.o,$^) $(FUZZ_LIBS) -o $@
+
+build/fuzz/obj:
+	mkdir -p $@
+
+-include $(wildcard build/fuzz/obj/*.d)
+
+# The regression replay is a unit test that also needs the targets' code.
+FUZZ_REPLAY_SRC := $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%.c)
+
+$(BUILD)/tests/unit/test_fuzz_regressions: tests/unit/test_fuzz_regressions.c $(FUZZ_REPLAY_SRC) \
+		tests/fuzz/targets.h tests/check.h $(LIB_OBJ) | $(BUILD)/tests/unit
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -DFUZZ_REPLAY -Itests $< $(FUZZ_REPLAY_SRC) $(LIB_OBJ) $(LDFLAGS) $(LDLIBS) -o $@
+
+# ---- benchmarking -------------------------------------------------------------
+# bootscope against gdb-multiarch, side by side on the same QEMU and kernel:
+# prints a table and writes bench/RESULTS.md (BENCH_N=30000 for a longer
+# run).  Never part of `make test`: nothing here asserts a timing.
+BENCH_OBJ := $(filter-out $(BUILD)/obj/ui%.o,$(LIB_OBJ))
+
+bench: deps
+	@$(MAKE) --no-print-directory kernel $(BUILD)/bootscope $(BUILD)/bench/bench_step
+	BENCH_N=$(BENCH_N) python3 bench/bench.py $(BUILD)
+
+$(BUILD)/bench/bench_step: bench/bench_step.c $(BENCH_OBJ) | $(BUILD)/bench
+	$(CC) $(CFLAGS) $< $(BENCH_OBJ) $(LDFLAGS) $(LDLIBS) -o $@
+
+$(BUILD)/bench:
+	mkdir -p $@
 
 # ---- dependencies -----------------------------------------------------------
 deps:
@@ -157,6 +229,6 @@ help:
 	@echo "make            build the kernel and bootscope"
 	@echo "make run        boot the kernel with QEMU's OpenSBI (ends by itself)"
 	@echo "make run-loader boot build/os.bin the seeds' way (fw_jump.bin + loader)"
-	@echo "make trace      open bootscope on the bundled kernel"
+	@echo "make trace      open bootscope on the bundled kernel (BOOTSCOPE_ARGS= to add options)"
 	@echo "make test       run the whole test suite (also under ASan + UBSan)"
 	@echo "make deps       install the Debian packages that are missing"

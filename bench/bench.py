@@ -1,0 +1,600 @@
+#!/usr/bin/env python3
+"""bench.py BUILD_DIR: bootscope against gdb-multiarch, side by side (make bench).
+
+Every figure comes from this run, on this machine, with the same
+qemu-system-riscv64 binary and the same kernel (build/kernel.elf) for both
+tools.  The rows:
+
+  1. one step + a read of all general registers (us, median and p95):
+     bootscope's own RSP client (bench_step step: target_step +
+     target_read_gprs, timed per cycle in C) against gdb-multiarch `stepi`
+     timed per command by a Python snippet inside gdb (gdb reads the
+     registers after every stop by itself; `stepi` + `info registers` is
+     measured too and shown apart).  Same N, same path: from the reset vector
+     at 0x1000 into OpenSBI.
+  2. launch to the stage-1 state ready (ms): session_start, against QEMU
+     start + gdb start + connect + `info registers`.
+  3. stage 1 to the kernel's entry at 0x80200000 (ms):
+     session_run_to_next_stage + session_wait twice, against
+     `break *0x80200000` + `continue`.
+  4. bytes bootscope's screen writes for one `s`, through a pty (100x30,
+     TERM=xterm-256color).
+  5. bootscope's peak RSS (VmHWM, KB) in that screen session and in --batch.
+
+Environment: BENCH_N (steps, default 3000), BENCH_REPS (launches, default 5),
+BENCH_TUI_STEPS (keys, default 10), BENCH_RESULTS (file to write, default
+bench/RESULTS.md; "-" for none).
+
+Everything it starts has a hard time-out and is killed by pid at the end;
+QEMUs also get PR_SET_PDEATHSIG, and every socket lives in one private
+directory that is removed at the end.  Timings never feed `make test`.
+"""
+import ctypes
+import fcntl
+import json
+import os
+import platform
+import re
+import select
+import shlex
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
+N = int(os.environ.get("BENCH_N") or 3000)
+REPS = int(os.environ.get("BENCH_REPS") or 5)
+TUI_STEPS = int(os.environ.get("BENCH_TUI_STEPS") or 10)
+RESULTS = os.environ.get("BENCH_RESULTS") or os.path.join(TOP, "bench", "RESULTS.md")
+KERNEL = os.path.join(TOP, "build", "kernel.elf")
+BOOTSCOPE = os.path.join(TOP, BUILD, "bootscope")
+BENCH_STEP = os.path.join(TOP, BUILD, "bench", "bench_step")
+QEMU = shutil.which("qemu-system-riscv64")
+GDB = shutil.which("gdb-multiarch")
+KERNEL_ENTRY = 0x80200000
+NOTES_MARK = "## Analysis"
+
+tmp = tempfile.mkdtemp(prefix="bootscope-bench.")
+os.chmod(tmp, 0o700)
+ENV = dict(os.environ, TMPDIR=tmp, XDG_RUNTIME_DIR=tmp)
+live = {}		# pid -> Popen, everything started and not yet reaped
+commands = []		# what ran, for RESULTS.md
+notes = []		# caveats found while running
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def cmdline(argv, **extra):
+    s = shlex.join(str(a) for a in argv).replace(TOP + "/", "").replace(tmp, "$TMP")
+    for k, v in extra.items():
+        s = "%s=%s %s" % (k, v, s)
+    if s not in commands:
+        commands.append(s)
+
+
+def pdeathsig():
+    """In the child: die with the bench (SIGKILL when the parent goes)."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def spawn(argv, **kw):
+    p = subprocess.Popen(argv, preexec_fn=pdeathsig, env=kw.pop("env", ENV), **kw)
+    live[p.pid] = p
+    return p
+
+
+def reap(p, timeout):
+    """Wait for p at most timeout s; kill it (by pid) if it is still there."""
+    try:
+        p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.kill(p.pid, signal.SIGKILL)
+        p.wait()
+        notes.append("%s hit its time-out and was killed" % os.path.basename(p.args[0]))
+    live.pop(p.pid, None)
+    return p.returncode
+
+
+def run(argv, timeout, **kw):
+    """Run to the end under a hard time-out; returns (rc, stdout)."""
+    cmdline(argv)
+    p = spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.kill(p.pid, signal.SIGKILL)
+        out, err = p.communicate()
+        notes.append("%s hit its %d s time-out and was killed" % (os.path.basename(argv[0]), timeout))
+    live.pop(p.pid, None)
+    if p.returncode != 0:
+        sys.stderr.write(err)
+        raise SystemExit("bench: %s failed (status %s)" % (shlex.join(argv), p.returncode))
+    return out, err
+
+
+def stats(v):
+    s = sorted(v)
+    n = len(s)
+    return {"n": n, "median": statistics.median(s), "p95": s[max(0, -(-95 * n // 100) - 1)],
+            "mean": statistics.fmean(s), "min": s[0], "max": s[-1]}
+
+
+def parse_kv(out):
+    """bench_step's "name n=.. median=.." lines -> {name: {..}}, plus k=v lines."""
+    res = {}
+    for line in out.splitlines():
+        words = line.split()
+        if words and "=" not in words[0]:
+            res[words[0]] = {k: float(v) for k, v in (w.split("=") for w in words[1:])}
+        else:
+            for w in words:
+                k, _, v = w.partition("=")
+                res[k] = v
+    return res
+
+
+# ---- QEMU and gdb ----------------------------------------------------------
+
+def start_qemu(tag):
+    """QEMU as bootscope's qemu.c starts it, on a unix socket, paused."""
+    sock = os.path.join(tmp, "gdb-%s.sock" % tag)
+    argv = [QEMU, "-machine", "virt", "-nographic", "-monitor", "none", "-serial", "stdio", "-S",
+            "-gdb", "unix:%s,server=on,wait=off" % sock, "-bios", "default", "-kernel", KERNEL]
+    cmdline(argv)
+    t0 = time.monotonic()
+    err = open(os.path.join(tmp, "qemu-%s.err" % tag), "w")
+    p = spawn(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+              start_new_session=True)
+    err.close()
+    deadline = t0 + 10
+    while not os.path.exists(sock):	# polled every 5 ms, as qemu_start does
+        if p.poll() is not None or time.monotonic() > deadline:
+            stop(p)
+            raise SystemExit("bench: QEMU did not open %s" % sock)
+        time.sleep(0.005)
+    return p, sock, t0
+
+
+def stop(p):
+    if p.poll() is None:
+        os.kill(p.pid, signal.SIGKILL)
+    reap(p, 5)
+
+
+GDB_SCRIPT = r'''
+import gdb, json, os, time
+t_script = time.monotonic()
+cfg = json.loads(os.environ["BENCH_CFG"])
+gdb.execute("set pagination off")
+gdb.execute("set confirm off")
+out = {"t_script": t_script}
+gdb.execute("target remote " + cfg["sock"])
+gdb.execute("info registers", to_string=True)
+out["t_ready"] = time.monotonic()
+if cfg["mode"] == "launch":
+    t0 = time.monotonic()
+    gdb.execute("break *0x%x" % cfg["entry"], to_string=True)
+    gdb.execute("continue")
+    out["to_kernel_s"] = time.monotonic() - t0
+    out["pc"] = int(gdb.parse_and_eval("$pc")) & (2**64 - 1)
+else:
+    # What gdb.execute itself costs, to read the step figures against.
+    cal = []
+    for i in range(200):
+        t = time.perf_counter()
+        gdb.execute("echo", to_string=True)
+        cal.append(time.perf_counter() - t)
+    out["execute_overhead_s"] = sorted(cal)[len(cal) // 2]
+    regs = cfg["mode"] == "stepregs"
+    v = []
+    for i in range(cfg["n"]):
+        t = time.perf_counter()
+        gdb.execute("stepi")
+        if regs:
+            gdb.execute("info registers", to_string=True)
+        v.append(time.perf_counter() - t)
+    out["steps_s"] = v
+    out["pc"] = int(gdb.parse_and_eval("$pc")) & (2**64 - 1)
+print("BENCHJSON " + json.dumps(out))
+gdb.execute("kill")
+'''
+
+
+def run_gdb(mode, n=0):
+    """One fresh QEMU and one gdb-multiarch -nx -batch on it."""
+    script = os.path.join(tmp, "bench_gdb.py")
+    with open(script, "w") as f:
+        f.write(GDB_SCRIPT)
+    q, sock, t_spawn = start_qemu("gdb")
+    try:
+        cfg = {"mode": mode, "n": n, "sock": sock, "entry": KERNEL_ENTRY}
+        argv = [GDB, "-nx", "-batch", "-x", script, KERNEL]
+        cmdline(argv, BENCH_CFG="'%s'" % json.dumps(dict(cfg, sock="$TMP/gdb-gdb.sock")))
+        t_gdb = time.monotonic()
+        p = spawn(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                  text=True, env=dict(ENV, BENCH_CFG=json.dumps(cfg)))
+        try:
+            out, err = p.communicate(timeout=60 + n / 100)
+        except subprocess.TimeoutExpired:
+            os.kill(p.pid, signal.SIGKILL)
+            out, err = p.communicate()
+        live.pop(p.pid, None)
+        for line in out.splitlines():
+            if line.startswith("BENCHJSON "):
+                res = json.loads(line[10:])
+                res["launch_s"] = res["t_ready"] - t_spawn
+                res["qemu_ready_s"] = t_gdb - t_spawn
+                res["gdb_start_s"] = res["t_script"] - t_gdb
+                res["connect_s"] = res["t_ready"] - res["t_script"]
+                return res
+        sys.stderr.write(err[-2000:])
+        raise SystemExit("bench: gdb-multiarch (%s) gave no result" % mode)
+    finally:
+        stop(q)
+
+
+# ---- the screen through a pty ------------------------------------------------
+
+def read_quiet(fd, quiet, limit):
+    """Bytes from fd until nothing came for `quiet` s (or `limit` s passed)."""
+    data = b""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        r, _, _ = select.select([fd], [], [], quiet)
+        if not r:
+            break
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def vmhwm(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def tui_bench():
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    argv = [BOOTSCOPE, KERNEL]
+    cmdline(argv, TERM="xterm-256color")
+
+    def ctty():
+        pdeathsig()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    env = dict(ENV, TERM="xterm-256color", COLUMNS="100", LINES="30")
+    env.pop("NO_COLOR", None)
+    p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
+                         start_new_session=True, preexec_fn=ctty)
+    live[p.pid] = p
+    os.close(slave)
+    try:
+        first = read_quiet(master, 0.5, 15)
+        sizes = []
+        for i in range(TUI_STEPS):
+            os.write(master, b"s")
+            sizes.append(len(read_quiet(master, 0.2, 5)))
+        rss = vmhwm(p.pid)
+        os.write(master, b"q")
+        read_quiet(master, 0.2, 3)
+        rc = reap(p, 5)
+    finally:
+        if p.poll() is None:
+            os.kill(p.pid, signal.SIGKILL)
+            reap(p, 5)
+        os.close(master)
+    if rc != 0:
+        notes.append("the screen session exited with status %s" % rc)
+    return {"first_screen": len(first), "sizes": sizes, "rss_kb": rss}
+
+
+def batch_rss():
+    """Peak RSS of `bootscope --batch`, from its own VmHWM (sampled every 2 ms
+    until it exits), and what /usr/bin/time -f %M says for the same run."""
+    argv = [BOOTSCOPE, "--batch", KERNEL]
+    timebin = shutil.which("time") or "/usr/bin/time"
+    full = [timebin, "-f", "maxrss=%M", "-o", os.path.join(tmp, "time.out")] + argv
+    cmdline(full)
+    p = spawn(full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    hwm = qhwm = 0
+    end = time.monotonic() + 30
+    while p.poll() is None and time.monotonic() < end:
+        try:
+            with open("/proc/%d/task/%d/children" % (p.pid, p.pid)) as f:
+                kids = [int(x) for x in f.read().split()]
+            for k in kids:		# bootscope, under time
+                hwm = max(hwm, vmhwm(k) or 0)
+                with open("/proc/%d/task/%d/children" % (k, k)) as f:
+                    for q in f.read().split():	# QEMU, under bootscope
+                        qhwm = max(qhwm, vmhwm(int(q)) or 0)
+        except OSError:
+            pass
+        time.sleep(0.002)
+    reap(p, 5)
+    with open(os.path.join(tmp, "time.out")) as f:
+        m = re.search(r"maxrss=(\d+)", f.read())
+    return {"hwm_kb": hwm, "qemu_hwm_kb": qhwm, "time_maxrss_kb": int(m.group(1)) if m else None}
+
+
+# ---- syscalls per cycle --------------------------------------------------------
+
+def strace_per_step():
+    """strace -c (bench_step only, not QEMU) for two N; the difference / N."""
+    strace = shutil.which("strace")
+    if not strace:
+        return None
+    counts = []
+    for n in (200, 1200):
+        out = os.path.join(tmp, "strace.%d" % n)
+        run([strace, "-c", "-o", out, BENCH_STEP, "step", str(n), KERNEL], 120)
+        c = {}
+        with open(out) as f:
+            for line in f:
+                w = line.split()
+                if len(w) >= 5 and w[-1].isidentifier() and w[0][0].isdigit() and w[-1] != "total":
+                    c[w[-1]] = int(w[3])
+        counts.append(c)
+    return {k: (counts[1].get(k, 0) - counts[0].get(k, 0)) / 1000
+            for k in counts[1] if counts[1].get(k, 0) - counts[0].get(k, 0) > 100}
+
+
+# ---- the machine -----------------------------------------------------------------
+
+def machine():
+    model = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    first = lambda argv: subprocess.run(argv, capture_output=True, text=True, timeout=20).stdout.splitlines()[0]
+    return {"nproc": os.cpu_count(), "cpu": model, "kernel": platform.release(),
+            "qemu": first([QEMU, "--version"]) + " (" + QEMU + ")",
+            "gdb": first([GDB, "--version"]) + " (" + GDB + ")",
+            "python": platform.python_version(),
+            "load": open("/proc/loadavg").read().split()[:3]}
+
+
+def cleanup():
+    for pid, p in list(live.items()):
+        if p.poll() is None:
+            os.kill(pid, signal.SIGKILL)
+        p.wait()
+    live.clear()
+    # Anything else that names the private directory is one of ours (the
+    # QEMU a bootscope started): kill it by pid and say so.
+    left = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open("/proc/%s/cmdline" % d, "rb") as f:
+                    if tmp.encode() in f.read():
+                        os.kill(int(d), signal.SIGKILL)
+                        left.append(d)
+            except OSError:
+                pass
+    shutil.rmtree(tmp, ignore_errors=True)
+    return left
+
+
+# ---- the run -----------------------------------------------------------------------
+
+def fmt(x, nd=1):
+    return "%.*f" % (nd, x)
+
+
+def main():
+    for path, what in ((BOOTSCOPE, "make"), (BENCH_STEP, "make bench"), (KERNEL, "make kernel")):
+        if not os.path.exists(path):
+            raise SystemExit("bench: %s is missing: run %s" % (path, what))
+    if not QEMU or not GDB:
+        raise SystemExit("bench: needs qemu-system-riscv64 and gdb-multiarch (make deps)")
+    t_start = time.monotonic()
+    m = machine()
+    log("bench: %d steps, %d launches, %d screen steps; %s, %d cores; load %s" %
+        (N, REPS, TUI_STEPS, m["cpu"], m["nproc"], " ".join(m["load"])))
+    to = 60 + N // 200
+
+    # 1. step + registers
+    log("bench: 1/5 step + registers, bootscope")
+    bs = parse_kv(run([BENCH_STEP, "step", str(N), KERNEL], to)[0])
+    raw = parse_kv(run([BENCH_STEP, "raw", str(N), KERNEL], to)[0])
+    tui = parse_kv(run([BENCH_STEP, "tui", str(N), KERNEL], to)[0])
+    log("bench: 1/5 step + registers, gdb-multiarch")
+    g1 = run_gdb("step", N)
+    g2 = run_gdb("stepregs", N)
+    gs = stats([x * 1e6 for x in g1["steps_s"]])
+    gr = stats([x * 1e6 for x in g2["steps_s"]])
+    if "0x%x" % g1["pc"] != bs["last_pc"]:
+        notes.append("after %d steps gdb is at 0x%x, bootscope at %s" % (N, g1["pc"], bs["last_pc"]))
+    sc = strace_per_step()
+
+    # 2, 3. launch, and on to the kernel
+    log("bench: 2-3/5 launch and stage 1 -> kernel, both")
+    # Interleaved, one launch of each at a time, so that a change in the
+    # machine's load falls on both tools alike.
+    bl, gl = [], []
+    for _ in range(REPS):
+        kv = parse_kv(run([BENCH_STEP, "launch", "1", KERNEL], 70)[0])
+        bl.append((kv["launch_ms"]["median"], kv["to_kernel_ms"]["median"]))
+        gl.append(run_gdb("launch"))
+    lb = {"launch_ms": stats([x[0] for x in bl]), "to_kernel_ms": stats([x[1] for x in bl])}
+    for r in gl:
+        if r["pc"] != KERNEL_ENTRY:
+            notes.append("gdb stopped at 0x%x, not the kernel entry" % r["pc"])
+    gls = stats([r["launch_s"] * 1e3 for r in gl])
+    gks = stats([r["to_kernel_s"] * 1e3 for r in gl])
+    gss = stats([r["gdb_start_s"] * 1e3 for r in gl])
+    gqs = stats([r["qemu_ready_s"] * 1e3 for r in gl])
+    gcs = stats([r["connect_s"] * 1e3 for r in gl])
+    # bootscope's own process start, which the in-process session_start
+    # figure leaves out: exec to exit of `bootscope --version`.
+    cmdline([BOOTSCOPE, "--version"])
+    pst = []
+    for _ in range(10):
+        t0 = time.monotonic()
+        subprocess.run([BOOTSCOPE, "--version"], stdout=subprocess.DEVNULL, timeout=10, check=True)
+        pst.append((time.monotonic() - t0) * 1e3)
+    pst = stats(pst)
+
+    # 4, 5. the screen, and memory
+    log("bench: 4-5/5 the screen through a pty, and peak RSS")
+    t = tui_bench()
+    br = batch_rss()
+    left = cleanup()
+    m["load_end"] = open("/proc/loadavg").read().split()[:3]
+    elapsed = time.monotonic() - t_start
+
+    b = bs["step_g"]
+    ratio = gs["median"] / b["median"]
+    ratio95 = gs["p95"] / b["p95"]
+    ratio_r = gr["median"] / b["median"]
+    tb = statistics.median(t["sizes"]) if t["sizes"] else float("nan")
+    rows = [
+        ("1. step + all GPRs (us): bootscope median %s p95 %s | gdb stepi median %s p95 %s | "
+         "step ratio = gdb / bootscope = %.2fx (median), %.2fx (p95)") %
+        (fmt(b["median"]), fmt(b["p95"]), fmt(gs["median"]), fmt(gs["p95"]), ratio, ratio95),
+        ("   step + all GPRs, gdb `stepi` + `info registers`: median %s p95 %s | ratio = %.2fx (median)") %
+        (fmt(gr["median"]), fmt(gr["p95"]), ratio_r),
+        ("2. launch to stage 1 ready (ms): bootscope median %s (min %s max %s) | gdb median %s "
+         "(min %s max %s) | ratio = %.2fx") %
+        (fmt(lb["launch_ms"]["median"]), fmt(lb["launch_ms"]["min"]), fmt(lb["launch_ms"]["max"]),
+         fmt(gls["median"]), fmt(gls["min"]), fmt(gls["max"]), gls["median"] / lb["launch_ms"]["median"]),
+        ("3. stage 1 -> kernel entry (ms): bootscope median %s (min %s max %s) | gdb median %s "
+         "(min %s max %s) | ratio = %.2fx") %
+        (fmt(lb["to_kernel_ms"]["median"]), fmt(lb["to_kernel_ms"]["min"]), fmt(lb["to_kernel_ms"]["max"]),
+         fmt(gks["median"]), fmt(gks["min"]), fmt(gks["max"]), gks["median"] / lb["to_kernel_ms"]["median"]),
+        ("4. screen bytes per `s` (100x30 pty): median %d (min %d max %d over %d steps; first screen %d) "
+         "| target < 2048: %s") %
+        (tb, min(t["sizes"]), max(t["sizes"]), len(t["sizes"]), t["first_screen"],
+         "met" if tb < 2048 else "NOT met"),
+        ("5. bootscope peak RSS (KB): %s in the screen session (VmHWM before q), %s in --batch "
+         "(VmHWM sampled every 2 ms)") %
+        (t["rss_kb"], br["hwm_kb"]),
+    ]
+    extra = [
+        "QEMU floor, the same s+g from a bare blocking loop (bench_step raw): median %s p95 %s us" %
+        (fmt(raw["raw_step_g"]["median"]), fmt(raw["raw_step_g"]["p95"])),
+        "bootscope split: 's' round trip median %s us, 'g' round trip median %s us" %
+        (fmt(bs["step_only"]["median"]), fmt(bs["g_only"]["median"])),
+        "client CPU per cycle (user+sys of bench_step, getrusage): bootscope %s us, %s voluntary "
+        "context switches; bare loop %s us, %s" %
+        (bs["client_cpu_us_per_step"], bs["vcsw_per_step"], raw["client_cpu_us_per_step"],
+         raw["vcsw_per_step"]),
+        "syscalls per cycle (strace -c, runs of 1200 and 200 steps, difference / 1000): %s" %
+        (", ".join("%s %.2f" % kv for kv in sorted(sc.items())) if sc else "strace not installed"),
+        "what the screen's engine pays per key, session_step(s, 1) = s + g + priv and 13 CSRs: "
+        "median %s p95 %s us" % (fmt(tui["session_step"]["median"]), fmt(tui["session_step"]["p95"])),
+        "gdb.execute() overhead (an empty `echo`), included in the gdb figures: %s us" %
+        fmt(g1["execute_overhead_s"] * 1e6),
+        "gdb launch split (medians): QEMU spawn to socket %s ms, gdb process start + loading "
+        "build/kernel.elf until its script runs %s ms, `target remote` + `info registers` %s ms" %
+        (fmt(gqs["median"]), fmt(gss["median"]), fmt(gcs["median"])),
+        "bootscope's own process start, left out of its launch figure (session_start is timed "
+        "in-process): exec to exit of `bootscope --version` median %s ms over 10" % fmt(pst["median"]),
+        "QEMU's own peak RSS in --batch %s KB; /usr/bin/time -f %%M on bootscope --batch says %s KB, "
+        "which is QEMU's figure (wait4 counts reaped descendants), not bootscope's" %
+        (br["qemu_hwm_kb"], br["time_maxrss_kb"]),
+        "goal step+regs >= 3x gdb: %s; stretch 4x: %s" %
+        ("met" if ratio >= 3 else "NOT met", "met" if ratio >= 4 else "not met"),
+    ]
+    log("")
+    log("bootscope vs gdb-multiarch: %d steps from 0x1000 (bootscope ended at %s, gdb at 0x%x), %d launches" %
+        (N, bs["last_pc"], g1["pc"], REPS))
+    for r in rows:
+        log(r)
+    log("")
+    for e in extra:
+        log("  " + e)
+    for n_ in notes:
+        log("  note: " + n_)
+    if left:
+        log("  note: killed leftover processes %s" % " ".join(left))
+    log("bench: done in %.1f s" % elapsed)
+    if RESULTS != "-":
+        write_results(m, rows, extra, left, elapsed, t)
+        log("bench: wrote %s" % os.path.relpath(RESULTS, TOP))
+
+
+def write_results(m, rows, extra, left, elapsed, t):
+    keep = ""
+    if os.path.exists(RESULTS):
+        with open(RESULTS) as f:
+            old = f.read()
+        i = old.find("\n" + NOTES_MARK)
+        if i >= 0:
+            keep = old[i + 1:]
+    w = []
+    w.append("# bootscope vs gdb-multiarch: measured results\n")
+    w.append("Written by `bench/bench.py` (`make bench`) from the run of %s; every figure is from that run. "
+             "The section \"%s\" at the end is written by hand and kept across runs.\n" %
+             (time.strftime("%Y-%m-%d %H:%M:%S %Z"), NOTES_MARK[3:]))
+    w.append("## Machine\n")
+    w.append("- cores (nproc): %d; CPU: %s; Linux %s" % (m["nproc"], m["cpu"], m["kernel"]))
+    w.append("- %s" % m["qemu"])
+    w.append("- %s" % m["gdb"])
+    w.append("- Python %s; load average at start %s, at end %s" %
+             (m["python"], " ".join(m["load"]), " ".join(m["load_end"])))
+    w.append("- N = %d steps for both tools (the same path: 0x1000 into OpenSBI), %d launches each, "
+             "%d `s` keys in the screen; total %.1f s. Rows 2-3 alternate the tools launch by launch\n" % (N, REPS, TUI_STEPS, elapsed))
+    w.append("## Results\n")
+    w.append("```")
+    w.extend(rows)
+    w.append("```\n")
+    w.append("Also measured in the same run:\n")
+    w.extend("- " + e for e in extra)
+    w.append("- screen bytes per `s`, each key: %s" % " ".join(str(s) for s in t["sizes"]))
+    for n_ in notes:
+        w.append("- note: " + n_)
+    if left:
+        w.append("- note: leftover processes killed at the end: %s" % " ".join(left))
+    w.append("")
+    w.append("## Commands\n")
+    w.append("`make bench` runs `python3 bench/bench.py %s` (`BENCH_N=` for more steps), which runs "
+             "($TMP is a private directory, also TMPDIR and XDG_RUNTIME_DIR of everything it starts):\n" % BUILD)
+    w.append("```")
+    w.extend(commands)
+    w.append("```\n")
+    w.append("Per-step timing: bootscope with clock_gettime(CLOCK_MONOTONIC) around "
+             "target_step + target_read_gprs in C (bench/bench_step.c); gdb with time.perf_counter() "
+             "around `gdb.execute(\"stepi\")` in a Python script inside gdb-multiarch (shown in "
+             "bench/bench.py, GDB_SCRIPT). Launch: from spawning QEMU to the first registers read "
+             "(bootscope: session_start in-process; gdb: QEMU spawn, socket appears, gdb process "
+             "starts, loads build/kernel.elf, `target remote`, `info registers`). Stage 1 -> kernel: "
+             "bootscope session_run_to_next_stage + session_wait until stage 3; gdb "
+             "`break *0x80200000` + `continue`.\n")
+    if keep:
+        w.append(keep.rstrip("\n"))
+    else:
+        w.append(NOTES_MARK + "\n\n(none yet)")
+    with open(RESULTS, "w") as f:
+        f.write("\n".join(w) + "\n")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        if live or os.path.exists(tmp):
+            cleanup()
