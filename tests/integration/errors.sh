@@ -1,0 +1,104 @@
+# bootscope --batch on bad input: for each, one line on stderr that names
+# the problem (and what to do), the right exit status (2 usage, 1 run time),
+# no hang, and nothing left behind: no QEMU, no socket directory.
+. "$TOP/tests/lib/check.sh"
+. "$TOP/tests/lib/engine.sh"
+cd "$TOP" || exit 1
+
+# expect NAME STATUS REGEX MAX_MS ARGS...: run bootscope ARGS, which must
+# fail with STATUS within MAX_MS, saying one line that matches REGEX.
+expect() {
+	local name=$1 want=$2 re=$3 max=$4
+	shift 4
+	bs $((max / 1000 + 5)) "$@"
+	check_eq "$name: exit status $want" "$rc" "$want"
+	check_eq "$name: one line on stderr" "$(grep -c '' "$tmp/bs.err")" 1
+	check_match "$name: the message" "$err" "^bootscope: .*$re"
+	check_eq "$name: nothing on stdout" "$out" ""
+	check "$name: gives up within $max ms (took $ms ms)" test "$ms" -lt "$max"
+	check_clean "$name"
+}
+
+# ---- usage errors: status 2 ------------------------------------------------
+expect "unknown option" 2 'unknown option "--bogus".*--help' 3000 --batch --bogus "$KERNEL"
+expect "unknown short option" 2 'unknown option "-x".*--help' 3000 --batch -x "$KERNEL"
+expect "--timeout abc" 2 '--timeout wants seconds.*not "abc"' 3000 --batch --timeout abc "$KERNEL"
+expect "--timeout without a value" 2 '--timeout needs a value' 3000 --batch --timeout
+expect "--timeout 0" 2 '--timeout wants seconds' 3000 --batch --timeout 0 "$KERNEL"
+expect "two kernels" 2 'one kernel at a time.*--help' 3000 --batch "$KERNEL" "$KERNEL"
+expect "--json without --batch" 2 '--json goes with --batch' 3000 --json "$KERNEL"
+
+# ---- kernels that are no kernels: status 1, before QEMU starts -------------------
+mkdir "$tmp/kdir"
+: >"$tmp/empty.elf"
+check "rv32.elf builds" build_spin rv32.elf rv32i ilp32
+expect "missing kernel" 1 "$tmp/nope\.elf.*(No such file|not found).*: .*give" 3000 --batch "$tmp/nope.elf"
+expect "a directory" 1 "$tmp/kdir.*[Ii]s a directory.*: give" 3000 --batch "$tmp/kdir"
+expect "an empty file" 1 "$tmp/empty\.elf is empty" 3000 --batch "$tmp/empty.elf"
+expect "/bin/ls" 1 '/bin/ls .*not RISC-V' 3000 --batch /bin/ls
+expect "a 32-bit RISC-V ELF" 1 "rv32\.elf is a 32-bit RISC-V ELF.*rv64" 3000 --batch "$tmp/rv32.elf"
+
+# ---- QEMU that cannot start, dies, or never opens its socket --------------------------
+expect "--qemu /nonexistent/qemu" 1 '/nonexistent/qemu not found: install .*apt-get install qemu-system-misc' 3000 \
+	--batch --qemu /nonexistent/qemu "$KERNEL"
+# QEMU's own words: "qemu-system-riscv64: -bogus: invalid option".
+expect "QEMU exits at once (--qemu-arg -bogus)" 1 'QEMU exited at start: .*-bogus: invalid option' 3000 \
+	--batch --qemu-arg -bogus "$KERNEL"
+
+# A "QEMU" that starts and never opens the socket; it runs its sleep as a
+# child, the way a wrapper script runs the real QEMU, so both must go.
+cat >"$tmp/sleepy-qemu" <<EOF
+#!/bin/sh
+echo \$\$ >"$tmp/sleepy-qemu.pid"
+sleep 30 &
+echo \$! >"$tmp/sleepy-sleep.pid"
+wait
+EOF
+chmod +x "$tmp/sleepy-qemu"
+expect "a QEMU that never opens its socket" 1 'did not open its gdbstub .* within 5000 ms, so bootscope stopped it' 9000 \
+	--batch --qemu "$tmp/sleepy-qemu" "$KERNEL"
+check "that QEMU ran until bootscope gave up (~5 s, took $ms ms)" test "$ms" -ge 4500
+# alive PID: it runs (a zombie waiting for init to reap it does not).
+alive() { [ -n "$(ps -o stat= -p "$1" 2>/dev/null | grep -v '^Z')" ]; }
+gone() { ! alive "$1"; }
+fq=$(cat "$tmp/sleepy-qemu.pid" 2>/dev/null) fs=$(cat "$tmp/sleepy-sleep.pid" 2>/dev/null)
+check "the sleepy QEMU and its sleep started" test -n "$fq" -a -n "$fs"
+if [ -n "$fq" ] && [ -n "$fs" ]; then
+	for ((n = 0; n < 50; n++)); do	# a killed process may take a moment to go
+		alive "$fq" || alive "$fs" || break
+		sleep 0.02
+	done
+	check "the sleepy QEMU (pid $fq) is gone" gone "$fq"
+	check "its child, the sleep (pid $fs), is gone too" gone "$fs"
+	alive "$fs" && kill -KILL "$fs"
+fi
+
+# ---- gdbstubs that are not there, or not right ------------------------------------
+expect "--attach to nothing" 1 'cannot connect to the gdbstub at unix:/nonexistent\.sock: No such file or directory.*-gdb' 3000 \
+	--batch --attach unix:/nonexistent.sock
+expect "--attach to a closed TCP port" 1 'connect.*127\.0\.0\.1:1.*(refused|nothing listens)' 3000 \
+	--batch --attach 127.0.0.1:1
+
+# fake NAME MODE: a fake stub of ours at $tmp/NAME.sock.
+fake() {
+	bg 30 python3 "$TOP/tests/lib/fakestub.py" "$2" "$tmp/$1.sock" 25
+	check "fake stub '$2' is listening" wait_for_file "$tmp/$1.sock"
+}
+fake silent silent
+expect "--attach to a stub that never answers" 1 'did not answer within [0-9]+ ms: is it a QEMU gdbstub' 6000 \
+	--batch --attach "unix:$tmp/silent.sock"
+check_match "bootscope asked it something first (qSupported)" "$(cat "$tmp/silent.sock.log" 2>/dev/null)" '^\$qSupported'
+fake garbage garbage
+expect "--attach to a stub that sends only garbage" 1 'gdbstub.*: is it a QEMU gdbstub' 6000 \
+	--batch --attach "unix:$tmp/garbage.sock"
+fake junkpkt junkpkt
+expect "--attach to a stub that answers nonsense packets" 1 'offers no target description.*is it QEMU' 3000 \
+	--batch --attach "unix:$tmp/junkpkt.sock"
+fake badsum badsum
+expect "--attach to a stub whose checksums are wrong" 1 'damaged packets.*is .* a QEMU gdbstub' 3000 \
+	--batch --attach "unix:$tmp/badsum.sock"
+fake close close
+expect "--attach to a stub that hangs up at once" 1 'closed the gdb connection.*is .* a QEMU gdbstub' 3000 \
+	--batch --attach "unix:$tmp/close.sock"
+
+check_done

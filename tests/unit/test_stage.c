@@ -1,0 +1,368 @@
+/* test_stage: the stage model -- QEMU's reset vector decoded from its own
+ * bytes, the stages built for the boots bootscope meets (QEMU's OpenSBI,
+ * -bios none, a jump firmware), and which stage, section and symbol an
+ * address belongs to, on the real build/kernel.elf. */
+#include "check.h"
+#include "image.h"
+#include "stage.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FW_DYNAMIC_ELF "/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.elf"
+#define RESET_LEN 0x58	/* six instructions, two words, fw_dynamic_info */
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> 8 * i);
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* What QEMU 7.2 writes at 0x1000 for rv64 with 128 MiB (FACTS.md). */
+static void reset_vector(uint8_t rom[RESET_LEN])
+{
+	static const uint32_t code[] = {
+		0x00000297,	/* auipc t0,0 */
+		0x02828613,	/* addi a2,t0,40: a2 = 0x1028, fw_dynamic_info */
+		0xf1402573,	/* csrr a0,mhartid */
+		0x0202b583,	/* ld a1,32(t0): the device tree */
+		0x0182b283,	/* ld t0,24(t0): the firmware */
+		0x00028067,	/* jr t0 */
+	};
+	static const uint64_t dyninfo[] = {
+		0x4942534f,	/* magic "OSBI" */
+		2,		/* version */
+		0x80200000,	/* next_addr: the kernel */
+		1,		/* next_mode: S */
+		0,		/* options */
+		0,		/* boot_hart */
+	};
+
+	memset(rom, 0, RESET_LEN);
+	for (size_t i = 0; i < 6; i++)
+		put32(rom + 4 * i, code[i]);
+	put64(rom + 24, 0x80000000);	/* start_addr */
+	put64(rom + 32, 0x87e00000);	/* fdt_laddr */
+	for (size_t i = 0; i < 6; i++)
+		put64(rom + 40 + 8 * i, dyninfo[i]);
+}
+
+static void test_parse(void)
+{
+	uint8_t rom[RESET_LEN], bad[RESET_LEN];
+	struct stage_reset_info r;
+
+	reset_vector(rom);
+	CHECK_EQ_U64(stage_parse_reset_vector(rom, sizeof rom, &r), 0);
+	CHECK(r.valid);
+	CHECK_EQ_U64(r.jump, 0x80000000);
+	CHECK_EQ_U64(r.fdt, 0x87e00000);
+	CHECK_EQ_U64(r.dyninfo_addr, 0x1028);
+	CHECK(r.dyninfo_valid);
+	CHECK_EQ_U64(r.dyn_version, 2);
+	CHECK_EQ_U64(r.dyn_next_addr, 0x80200000);
+	CHECK_EQ_U64(r.dyn_next_mode, 1);
+	CHECK_EQ_U64(r.dyn_options, 0);
+	CHECK_EQ_U64(r.dyn_boot_hart, 0);
+
+	/* The code and both words, but fw_dynamic_info cut off. */
+	CHECK_EQ_U64(stage_parse_reset_vector(rom, 40, &r), 0);
+	CHECK(r.valid && !r.dyninfo_valid);
+	CHECK_EQ_U64(r.jump, 0x80000000);
+	CHECK_EQ_U64(r.fdt, 0x87e00000);
+	CHECK_EQ_U64(stage_parse_reset_vector(rom, RESET_LEN - 1, &r), 0);
+	CHECK(r.valid && !r.dyninfo_valid);
+	CHECK_EQ_U64(r.dyn_next_addr, 0);
+
+	/* Too short for the words the code loads. */
+	CHECK_EQ_U64(stage_parse_reset_vector(rom, 39, &r), -1);
+	CHECK(!r.valid);
+	CHECK_EQ_U64(stage_parse_reset_vector(rom, 24, &r), -1);
+	CHECK_EQ_U64(stage_parse_reset_vector(rom, 0, &r), -1);
+	CHECK(!r.valid && !r.dyninfo_valid && r.jump == 0);
+
+	/* Not QEMU's code: zeros, ones, noise, one instruction changed. */
+	memset(bad, 0, sizeof bad);
+	CHECK_EQ_U64(stage_parse_reset_vector(bad, sizeof bad, &r), -1);
+	CHECK(!r.valid);
+	memset(bad, 0xff, sizeof bad);
+	CHECK_EQ_U64(stage_parse_reset_vector(bad, sizeof bad, &r), -1);
+	srand(7);
+	int accepted = 0;
+	for (int i = 0; i < 10000; i++) {
+		for (size_t k = 0; k < sizeof bad; k++)
+			bad[k] = (uint8_t)rand();
+		accepted += stage_parse_reset_vector(bad, sizeof bad, &r) == 0 || r.valid;
+	}
+	CHECK_EQ_U64(accepted, 0);
+	memcpy(bad, rom, sizeof bad);
+	put32(bad + 20, 0x00008067);	/* ret instead of jr t0 */
+	CHECK_EQ_U64(stage_parse_reset_vector(bad, sizeof bad, &r), -1);
+	memcpy(bad, rom, sizeof bad);
+	put32(bad, 0x00000317);		/* auipc t1,0 */
+	CHECK_EQ_U64(stage_parse_reset_vector(bad, sizeof bad, &r), -1);
+	memcpy(bad, rom, sizeof bad);
+	put32(bad + 16, 0x0102b283);	/* ld t0,16(t0) */
+	CHECK_EQ_U64(stage_parse_reset_vector(bad, sizeof bad, &r), -1);
+
+	/* Another firmware's info block (a wrong magic) is no fw_dynamic_info. */
+	memcpy(bad, rom, sizeof bad);
+	put64(bad + 40, 0x12345678);
+	CHECK_EQ_U64(stage_parse_reset_vector(bad, sizeof bad, &r), 0);
+	CHECK(r.valid && !r.dyninfo_valid);
+	CHECK_EQ_U64(r.jump, 0x80000000);
+}
+
+static void check_stage(const struct stage *s, int number, const char *name, uint64_t entry, char mode)
+{
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	CHECK_EQ_U64(s->number, number);
+	CHECK_EQ_STR(s->name, name);
+	CHECK(s->entry_known);
+	CHECK_EQ_U64(s->entry, entry);
+	CHECK_EQ_U64(s->mode, mode);
+}
+
+/* The default boot: QEMU's OpenSBI (fw_dynamic), the kernel at 0x80200000. */
+static void test_default(const struct image *kernel, const struct image *fw)
+{
+	uint8_t rom[RESET_LEN];
+	struct stage_reset_info r;
+	struct stage_model m;
+	uint64_t lo = 0, hi = 0;
+	char buf[128];
+
+	reset_vector(rom);
+	stage_parse_reset_vector(rom, sizeof rom, &r);
+	stage_build(&m, &r, fw, kernel, 0);
+	CHECK_EQ_U64(m.n, 3);
+	check_stage(&m.stages[0], 1, "reset vector", 0x1000, 'M');
+	check_stage(&m.stages[1], 2, "firmware", 0x80000000, 'M');
+	check_stage(&m.stages[2], 3, "kernel", 0x80200000, 'S');
+	CHECK(m.stages[0].image == NULL);
+	CHECK(m.stages[1].image == fw);
+	CHECK(m.stages[2].image == kernel);
+	CHECK(m.reset.valid && m.reset.dyninfo_valid);
+
+	/* Stage of an address: each stage's range, and outside all of them. */
+	CHECK(stage_of(&m, 0x1000) == &m.stages[0]);
+	CHECK(stage_of(&m, 0x1028) == &m.stages[0]);
+	CHECK(stage_of(&m, STAGE_MROM_BASE + STAGE_MROM_SIZE - 1) == &m.stages[0]);
+	CHECK(stage_of(&m, STAGE_MROM_BASE + STAGE_MROM_SIZE) == NULL);
+	CHECK(stage_of(&m, 0) == NULL);
+	CHECK(stage_of(&m, 0xfff) == NULL);
+	CHECK(stage_of(&m, 0x80000000) == &m.stages[1]);
+	CHECK(stage_of(&m, 0x8000984e) == &m.stages[1]);	/* the mret to S */
+	CHECK(stage_of(&m, 0x801fffff) == &m.stages[1]);	/* its heap and stack */
+	CHECK(stage_of(&m, 0x80200000) == &m.stages[2]);
+	CHECK(stage_of(&m, kernel->hi - 1) == &m.stages[2]);
+	CHECK(stage_of(&m, kernel->hi) == NULL);
+	CHECK(stage_of(&m, 0x7fffffff) == NULL);
+	CHECK(stage_of(&m, 0x87e00000) == NULL);		/* the device tree */
+	CHECK(stage_of(&m, UINT64_MAX) == NULL);
+
+	CHECK(stage_next(&m, NULL) == &m.stages[0]);
+	CHECK(stage_next(&m, &m.stages[0]) == &m.stages[1]);
+	CHECK(stage_next(&m, &m.stages[1]) == &m.stages[2]);
+	CHECK(stage_next(&m, &m.stages[2]) == NULL);
+
+	/* Sections and symbols come from the kernel's ELF. */
+	const struct image_section *text = NULL;
+	for (size_t i = 0; i < kernel->nsections; i++)
+		if (strcmp(kernel->sections[i].name, ".text") == 0)
+			text = &kernel->sections[i];
+	CHECK(text != NULL);
+	CHECK_EQ_STR(stage_section_of(&m, 0x80200000, &lo, &hi), ".text");
+	if (text) {
+		CHECK_EQ_U64(lo, text->addr);
+		CHECK_EQ_U64(hi, text->addr + text->size);
+	}
+	stage_symbol_of(&m, 0x80200000, buf, sizeof buf);
+	CHECK_EQ_STR(buf, "_start");
+	const struct image_symbol *kmain = image_symbol_named(kernel, "kmain");
+	CHECK(kmain != NULL && kmain->size > 8);
+	if (kmain) {
+		CHECK_EQ_STR(stage_section_of(&m, kmain->addr + 6, NULL, NULL), ".text");
+		stage_symbol_of(&m, kmain->addr, buf, sizeof buf);
+		CHECK_EQ_STR(buf, "kmain");
+		stage_symbol_of(&m, kmain->addr + 6, buf, sizeof buf);
+		CHECK_EQ_STR(buf, "kmain+0x6");
+		stage_symbol_of(&m, kmain->addr + kmain->size - 2, buf, sizeof buf);
+		CHECK(strncmp(buf, "kmain+0x", 8) == 0);
+	}
+	const struct image_symbol *bss = image_symbol_named(kernel, "sbss");
+	CHECK(bss != NULL);
+	if (bss)
+		CHECK_EQ_STR(stage_section_of(&m, bss->addr, NULL, NULL), ".bss");
+
+	/* The ROM has no ELF: the section is the ROM itself. */
+	CHECK_EQ_STR(stage_section_of(&m, 0x1000, &lo, &hi), "MROM");
+	CHECK_EQ_U64(lo, STAGE_MROM_BASE);
+	CHECK_EQ_U64(hi, STAGE_MROM_BASE + STAGE_MROM_SIZE);
+
+	/* Outside every stage: unknown, and lo/hi untouched. */
+	lo = hi = 42;
+	CHECK_EQ_STR(stage_section_of(&m, 0x90000000, &lo, &hi), "unknown");
+	CHECK(lo == 42 && hi == 42);
+	stage_symbol_of(&m, 0x90000000, buf, sizeof buf);
+	CHECK_EQ_STR(buf, "unknown");
+
+	/* A small buffer is cut, never overrun. */
+	memset(buf, 'x', sizeof buf);
+	if (kmain) {
+		stage_symbol_of(&m, kmain->addr + 6, buf, 4);
+		CHECK_EQ_STR(buf, "kma");
+		CHECK(buf[4] == 'x');
+	}
+
+	/* The firmware's section, from its (stripped) ELF. */
+	if (fw)
+		CHECK_EQ_STR(stage_section_of(&m, 0x80000000, NULL, NULL), ".text");
+
+	/* Without the firmware's ELF, stage 2 still spans up to the kernel. */
+	stage_build(&m, &r, NULL, kernel, 0);
+	CHECK_EQ_U64(m.n, 3);
+	check_stage(&m.stages[1], 2, "firmware", 0x80000000, 'M');
+	CHECK(stage_of(&m, 0x80000000) == &m.stages[1]);
+	CHECK(stage_of(&m, 0x801ffffe) == &m.stages[1]);
+	CHECK(stage_of(&m, 0x80200000) == &m.stages[2]);
+	CHECK_EQ_STR(stage_section_of(&m, 0x80000000, NULL, NULL), "unknown");
+	stage_symbol_of(&m, 0x80000000, buf, sizeof buf);
+	CHECK_EQ_STR(buf, "unknown");
+
+	/* Attached without images: the reset vector's data still says where
+	 * each stage begins and in which mode. */
+	stage_build(&m, &r, NULL, NULL, 0);
+	CHECK_EQ_U64(m.n, 3);
+	check_stage(&m.stages[2], 3, "kernel", 0x80200000, 'S');
+	CHECK(stage_of(&m, 0x80200000) == &m.stages[2]);
+	CHECK(stage_of(&m, 0x80000000) == &m.stages[1]);
+	stage_symbol_of(&m, 0x80200000, buf, sizeof buf);
+	CHECK_EQ_STR(buf, "unknown");
+}
+
+/* -bios none: the reset vector jumps straight to the kernel at 0x80000000,
+ * which starts in M mode. */
+static void test_no_firmware(void)
+{
+	uint8_t rom[RESET_LEN];
+	struct stage_reset_info r;
+	struct stage_model m;
+	char path[] = "/tmp/bootscope-test-stage.XXXXXX";
+	uint8_t code[64] = { 0x01, 0xa0 };	/* j . */
+	struct image *raw = NULL;
+	int fd;
+
+	reset_vector(rom);
+	put64(rom + 24, 0x80000000);
+	put64(rom + 56, 0x80000000);	/* QEMU's next_addr: the kernel itself */
+	put64(rom + 64, 3);
+	stage_parse_reset_vector(rom, sizeof rom, &r);
+
+	/* Attached without an image. */
+	stage_build(&m, &r, NULL, NULL, 1);
+	CHECK_EQ_U64(m.n, 2);
+	check_stage(&m.stages[0], 1, "reset vector", 0x1000, 'M');
+	check_stage(&m.stages[1], 2, "kernel", 0x80000000, 'M');
+	CHECK(stage_of(&m, 0x1000) == &m.stages[0]);
+	CHECK(stage_of(&m, 0x80000000) == &m.stages[1]);
+	CHECK(stage_of(&m, 0x80200000) == &m.stages[1]);
+	CHECK(stage_of(&m, 0x7ffffffe) == NULL);
+	CHECK(stage_next(&m, &m.stages[1]) == NULL);
+
+	/* A raw image placed at 0x80000000. */
+	fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	CHECK(write(fd, code, sizeof code) == (ssize_t)sizeof code);
+	close(fd);
+	CHECK(image_open_raw(&raw, path, 0x80000000) == 0);
+	unlink(path);
+	if (!raw)
+		return;
+	stage_build(&m, &r, NULL, raw, 1);
+	CHECK_EQ_U64(m.n, 2);
+	check_stage(&m.stages[1], 2, "kernel", 0x80000000, 'M');
+	CHECK(m.stages[1].image == raw);
+	CHECK(stage_of(&m, 0x80000000) == &m.stages[1]);
+	CHECK(stage_of(&m, 0x80000000 + sizeof code - 1) == &m.stages[1]);
+	CHECK(stage_of(&m, 0x80000000 + sizeof code) == NULL);
+	CHECK_EQ_STR(stage_section_of(&m, 0x80000000, NULL, NULL), "unknown");
+	image_close(raw);
+}
+
+/* A jump firmware (fw_jump) and a reset vector without fw_dynamic_info:
+ * the kernel's own entry is all there is to go by. */
+static void test_jump_firmware(const struct image *kernel)
+{
+	uint8_t rom[RESET_LEN];
+	struct stage_reset_info r;
+	struct stage_model m;
+
+	reset_vector(rom);
+	CHECK_EQ_U64(stage_parse_reset_vector(rom, 40, &r), 0);
+	CHECK(!r.dyninfo_valid);
+	stage_build(&m, &r, NULL, kernel, 0);
+	CHECK_EQ_U64(m.n, 3);
+	check_stage(&m.stages[1], 2, "firmware", 0x80000000, 'M');
+	check_stage(&m.stages[2], 3, "kernel", 0x80200000, 'S');
+	CHECK(stage_of(&m, 0x80100000) == &m.stages[1]);
+	CHECK(stage_of(&m, 0x80200000) == &m.stages[2]);
+
+	/* And no kernel image either: where the kernel is, nobody says. */
+	stage_build(&m, &r, NULL, NULL, 0);
+	CHECK_EQ_U64(m.n, 3);
+	CHECK(!m.stages[2].entry_known);
+	CHECK(stage_of(&m, 0x80000000) == &m.stages[1]);
+	CHECK(stage_next(&m, &m.stages[1]) == &m.stages[2]);
+
+	/* No reset vector at all (someone else's machine): the firmware's
+	 * entry comes from its image, the kernel's from its own. */
+	stage_build(&m, NULL, NULL, kernel, 0);
+	CHECK_EQ_U64(m.n, 3);
+	check_stage(&m.stages[2], 3, "kernel", 0x80200000, 'S');
+	CHECK(!m.stages[1].entry_known);
+	CHECK(stage_of(&m, 0x80200000) == &m.stages[2]);
+}
+
+static void test_mode_char(void)
+{
+	CHECK_EQ_U64(stage_mode_char(0), 'U');
+	CHECK_EQ_U64(stage_mode_char(1), 'S');
+	CHECK_EQ_U64(stage_mode_char(2), '?');
+	CHECK_EQ_U64(stage_mode_char(3), 'M');
+	CHECK_EQ_U64(stage_mode_char(4), '?');
+	CHECK_EQ_U64(stage_mode_char(0x103), '?');
+	CHECK_EQ_U64(stage_mode_char(UINT64_MAX), '?');
+}
+
+int main(void)
+{
+	const char *top = getenv("TOP");
+	char path[4096];
+	struct image *kernel = NULL, *fw = NULL;
+
+	test_parse();
+	test_mode_char();
+	test_no_firmware();
+	snprintf(path, sizeof path, "%s/build/kernel.elf", top && *top ? top : ".");
+	if (CHECK(image_open(&kernel, path) == 0)) {
+		if (access(FW_DYNAMIC_ELF, R_OK) == 0)
+			CHECK(image_open(&fw, FW_DYNAMIC_ELF) == 0);
+		test_default(kernel, fw);
+		test_jump_firmware(kernel);
+	}
+	image_close(fw);
+	image_close(kernel);
+	return check_done();
+}
