@@ -11,25 +11,17 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "err.h"
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* Wait for events on fd until deadline; 1 ready, 0 timed out, -1 error. */
 static int wait_fd(int fd, short events, long long deadline)
 {
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = events };
-		long long left = deadline - now_ms();
+		long long left = deadline - clock_ms();
 		int n;
 
 		if (left < 0)
@@ -113,7 +105,7 @@ static int connect_tcp(const char *host, const char *port, const char *endpoint,
 
 int conn_open(struct conn *c, const char *endpoint, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = clock_ms() + timeout_ms;
 	char host[96];
 	const char *colon;
 
@@ -142,7 +134,7 @@ int conn_open(struct conn *c, const char *endpoint, int timeout_ms)
 
 int conn_write(struct conn *c, const void *buf, size_t len, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = clock_ms() + timeout_ms;
 	const char *p = buf;
 
 	while (len > 0) {
@@ -168,7 +160,7 @@ int conn_write(struct conn *c, const void *buf, size_t len, int timeout_ms)
 
 ssize_t conn_read(struct conn *c, void *buf, size_t cap, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = clock_ms() + timeout_ms;
 
 	for (;;) {
 		ssize_t n = recv(c->fd, buf, cap, 0);

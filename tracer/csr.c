@@ -80,5 +80,7 @@ const char *csr_satp_mode(uint64_t satp)
 
 void csr_tvec_describe(uint64_t tvec, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%s 0x%" PRIx64, (tvec & 3) == 1 ? "vectored" : "direct", tvec & ~(uint64_t)3);
+	static const char *const modes[] = { "direct", "vectored", "reserved", "reserved" };
+
+	snprintf(buf, cap, "%s 0x%" PRIx64, modes[tvec & 3], tvec & ~(uint64_t)3);
 }

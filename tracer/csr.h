@@ -12,7 +12,8 @@
 #include <stdint.h>
 
 /* "illegal instruction", "environment call from S-mode", "supervisor timer
- * interrupt", ... for an mcause/scause value; "reset/none" for 0. */
+ * interrupt", ... for an mcause/scause value; 0 reads "none (or misaligned
+ * fetch)", since the two cannot be told apart. */
 const char *csr_cause_name(uint64_t cause);
 
 /* "MPP=S SPP=U MIE=0 SIE=0 MPIE=1" for mstatus; sstatus has no MPP. */
@@ -21,7 +22,7 @@ void csr_mstatus_describe(uint64_t mstatus, char *buf, size_t cap);
 /* "Bare", "Sv39", "Sv48", "Sv57" for satp's MODE. */
 const char *csr_satp_mode(uint64_t satp);
 
-/* "direct"/"vectored" and the base address, for mtvec/stvec. */
+/* "direct"/"vectored"/"reserved" and the base address, for mtvec/stvec. */
 void csr_tvec_describe(uint64_t tvec, char *buf, size_t cap);
 
 #endif

@@ -19,6 +19,7 @@
  * bootscope's own input.
  */
 #include "qemu.h"
+#include "clock.h"
 #include "err.h"
 
 #include <errno.h>
@@ -39,14 +40,6 @@
 #define SOCK_NAME "gdb.sock"
 #define ERR_NAME "qemu.err"
 #define DIR_NAME "bootscope.XXXXXX"
-
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
 
 static void sleep_ms(long ms)
 {
@@ -378,7 +371,7 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 	if (spawn(q, argv) < 0)
 		goto out;
 
-	deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 5000);
+	deadline = clock_ms() + (timeout_ms > 0 ? timeout_ms : 5000);
 	for (;;) {
 		if (qemu_reap(q)) {
 			start_failed(q, tcp, o->gdb_port);
@@ -388,7 +381,7 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 			r = 0;
 			break;
 		}
-		if (now_ms() >= deadline) {
+		if (clock_ms() >= deadline) {
 			err_set("%s did not open its gdbstub on %s within %d ms, so bootscope stopped it: "
 				"check that it is a working qemu-system-riscv64 (run it by hand)",
 				argv[0], q->endpoint, timeout_ms > 0 ? timeout_ms : 5000);

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "err.h"
 
 const char *const session_csr_names[SESSION_NCSR] = {
@@ -462,19 +462,11 @@ int session_poll(struct session *s, int timeout_ms)
 	return stopped(s, &stop);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 int session_wait(struct session *s, int timeout_ms, volatile sig_atomic_t *cancel)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = clock_ms() + timeout_ms;
 
-	while (s->running && !*cancel && now_ms() < deadline)
+	while (s->running && !*cancel && clock_ms() < deadline)
 		if (session_poll(s, 50) < 0)
 			return -1;
 	if (!s->running)
@@ -482,8 +474,8 @@ int session_wait(struct session *s, int timeout_ms, volatile sig_atomic_t *cance
 	/* QEMU stops within a millisecond of 0x03 (FACTS.md); give it 2 s. */
 	if (session_interrupt(s) < 0)
 		return -1;
-	deadline = now_ms() + 2000;
-	while (s->running && now_ms() < deadline)
+	deadline = clock_ms() + 2000;
+	while (s->running && clock_ms() < deadline)
 		if (session_poll(s, 50) < 0)
 			return -1;
 	if (s->running)

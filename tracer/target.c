@@ -6,22 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "err.h"
 
 #define MAX_RESENDS	3	/* '-' from the stub for the same packet */
 #define MAX_BAD		8	/* damaged packets in a row before giving up */
 #define MAX_XML		(1 << 20)
 #define MAX_INCLUDES	16
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 static void drop_caches(struct target *t)
 {
@@ -34,7 +26,7 @@ static int gone(struct target *t)
 {
 	t->gone = 1;
 	t->running = 0;
-	return err_set("QEMU closed the gdb connection (the guest shut down, or QEMU exited)");
+	return err_set("the gdbstub closed the connection (the guest shut down, or QEMU exited)");
 }
 
 /* ---- packets out and in ---------------------------------------------- */
@@ -61,7 +53,7 @@ static int send_packet(struct target *t, const char *payload, size_t len)
  * with '-' so the stub sends it again. */
 static int recv_packet(struct target *t, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = clock_ms() + timeout_ms;
 	int resends = 0, bad = 0;
 
 	for (;;) {
@@ -96,7 +88,7 @@ static int recv_packet(struct target *t, int timeout_ms)
 				continue;
 			}
 		}
-		long long left = deadline - now_ms();
+		long long left = deadline - clock_ms();
 		ssize_t n;
 
 		if (left <= 0)

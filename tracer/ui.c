@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "err.h"
 #include "ui_screen.h"
 
@@ -316,14 +316,6 @@ static int key(struct ui_screen *u, int ch)
 
 /* ---- the loop ------------------------------------------------------------- */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* Returns 1 to quit, -1 to fail (err_set), 0 to go on. */
 static int handle_signal(struct ui_screen *u, int sig, long long *last_int, volatile sig_atomic_t *cancel)
 {
@@ -340,9 +332,9 @@ static int handle_signal(struct ui_screen *u, int sig, long long *last_int, vola
 				say(u, 1, err_msg());
 			return 0;
 		}
-		if (now_ms() - *last_int < 2000)
+		if (clock_ms() - *last_int < 2000)
 			return 1;
-		*last_int = now_ms();
+		*last_int = clock_ms();
 		say(u, 0, "Ctrl-C again (or q) quits");
 		return 0;
 	default:
