@@ -304,7 +304,7 @@ int doctor_dynamic(struct doctor *d, struct session *s, int timeout_ms, volatile
 		doctor_add(d, "trap", "look at the instruction at sepc and at the trap handler",
 		    "the kernel took a trap and is now at %s: %s", buf, ev);
 	} else if (spinning(s, &lo, &hi)) {
-		const struct session_insn *in = session_insn(s, session_pc(s));
+		const struct code_line *in = session_insn(s, session_pc(s));
 		doctor_add(d, "spin", in && strncmp(in->text, "wfi", 3) == 0
 			       ? "an idle loop with wfi is fine if the kernel has nothing left to do"
 			       : "look at the loop's exit condition",

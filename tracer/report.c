@@ -19,7 +19,7 @@ struct record {
 
 static void take(struct session *s, struct record *r)
 {
-	const struct session_insn *in = session_insn(s, session_pc(s));
+	const struct code_line *in = session_insn(s, session_pc(s));
 
 	r->number = s->stage ? s->stage->number : 0;
 	r->name = s->stage ? s->stage->name : "unknown";

@@ -205,9 +205,6 @@ int session_start(struct session *s, const struct session_opts *o)
 	s->opts = *o;
 	s->qemu.console_fd = -1;
 	s->target.conn.fd = -1;
-	s->insns = calloc(SESSION_INSN_CACHE, sizeof *s->insns);
-	if (!s->insns)
-		return err_set("out of memory");
 
 	if (open_kernel(s, o, &qkernel, &loader, &loader_addr) < 0 || open_firmware(s, o) < 0)
 		return -1;
@@ -241,7 +238,7 @@ int session_start(struct session *s, const struct session_opts *o)
 		memset(&reset, 0, sizeof reset);
 	stage_build(&s->model, &reset, s->firmware, s->kernel, no_fw);
 
-	if (disasm_open(&s->dis, symbolize, s) < 0)
+	if (code_init(&s->code, &s->target, symbolize, s) < 0)
 		return -1;
 	if (refresh(s) < 0)
 		return -1;
@@ -269,15 +266,12 @@ void session_end(struct session *s)
 		qemu_stop(&s->qemu);
 		s->qemu_started = 0;
 	}
-	disasm_close(s->dis);
-	s->dis = NULL;
+	code_free(&s->code);
 	image_close(s->kernel);
 	image_close(s->firmware);
 	s->kernel = s->firmware = NULL;
 	free(s->console);
-	free(s->insns);
 	s->console = NULL;
-	s->insns = NULL;
 }
 
 /* ---- commands ----------------------------------------------------------- */
@@ -378,7 +372,7 @@ static int is_call(const uint8_t *b, int len)
 int session_next(struct session *s)
 {
 	uint64_t pc = session_pc(s);
-	const struct session_insn *in;
+	const struct code_line *in;
 	uint8_t b[4];
 
 	if (ready(s) < 0)
@@ -500,8 +494,7 @@ int session_restart(struct session *s)
 	if (clear_temp_bp(s) < 0 || target_monitor(&s->target, "system_reset", out, sizeof out) < 0)
 		return -1;
 	memset(s->steps, 0, sizeof s->steps);
-	for (size_t i = 0; i < SESSION_INSN_CACHE; i++)
-		s->insns[i].len = 0;
+	code_forget(&s->code);
 	s->console_len = 0;
 	if (refresh(s) < 0)
 		return -1;
@@ -565,61 +558,9 @@ int session_resolve(struct session *s, const char *text, uint64_t *addr)
 	return 0;
 }
 
-static struct session_insn *insn_slot(struct session *s, uint64_t addr)
+const struct code_line *session_insn(struct session *s, uint64_t addr)
 {
-	return &s->insns[(addr >> 1) % SESSION_INSN_CACHE];
-}
-
-static int insn_cached(const struct session *s, const struct session_insn *e, uint64_t addr)
-{
-	return e->len && e->addr == addr && e->generation == s->target.mem_generation;
-}
-
-/* Decode what a block of memory holds from addr on, into the cache. */
-static void decode_block(struct session *s, uint64_t addr, const uint8_t *b, size_t n)
-{
-	size_t off = 0;
-
-	while (off + 2 <= n) {
-		struct session_insn *e = insn_slot(s, addr + off);
-		int len;
-
-		/* Hand over all that is left: the decoder knows how long the
-		 * instruction is (2, 4, or more for the reserved encodings). */
-		len = disasm_one(s->dis, addr + off, b + off, n - off, e->text, sizeof e->text);
-		if (len <= 0)
-			break;
-		e->addr = addr + off;
-		e->len = len;
-		e->generation = s->target.mem_generation;
-		off += (size_t)len;
-	}
-}
-
-const struct session_insn *session_insn(struct session *s, uint64_t addr)
-{
-	struct session_insn *e = insn_slot(s, addr);
-	uint8_t b[SESSION_INSN_BLOCK];
-
-	if (insn_cached(s, e, addr))
-		return e;
-	/* One round trip decodes the next few lines too; near the end of a
-	 * memory region the block read fails, so fall back to halfwords. */
-	if (target_read_mem(&s->target, addr, b, sizeof b) == 0) {
-		decode_block(s, addr, b, sizeof b);
-	} else {
-		if (target_read_mem(&s->target, addr, b, 2) < 0)
-			return NULL;
-		size_t n = (b[0] & 3) == 3 ? 4 : 2;
-		if (n == 4 && target_read_mem(&s->target, addr + 2, b + 2, 2) < 0)
-			return NULL;
-		decode_block(s, addr, b, n);
-	}
-	if (!insn_cached(s, e, addr)) {
-		err_set("cannot decode the instruction at 0x%" PRIx64, addr);
-		return NULL;
-	}
-	return e;
+	return code_at(&s->code, addr);
 }
 
 int session_console_drain(struct session *s)

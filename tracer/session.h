@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "disasm.h"
+#include "code.h"
 #include "image.h"
 #include "qemu.h"
 #include "stage.h"
@@ -50,15 +50,6 @@ struct session_regs {
 	int priv_ok;
 };
 
-struct session_insn {
-	uint64_t addr;
-	int len;			/* 0: not decoded */
-	unsigned long generation;
-	char text[80];
-};
-
-#define SESSION_INSN_CACHE 4096
-#define SESSION_INSN_BLOCK 64		/* bytes read per cache miss */
 #define SESSION_CONSOLE_MAX (256 * 1024)
 
 struct session {
@@ -70,7 +61,7 @@ struct session {
 	int target_open;
 	struct image *kernel, *firmware;
 	struct stage_model model;
-	struct disasm *dis;
+	struct code code;		/* decoded instructions, by address */
 
 	int priv_regnum;
 	int csr_regnum[SESSION_NCSR];
@@ -91,7 +82,6 @@ struct session {
 	size_t console_len;
 	int console_eof;
 
-	struct session_insn *insns;	/* decoded instructions, by address */
 };
 
 /* Open the images, start (or attach to) QEMU, connect, read the reset
@@ -142,7 +132,7 @@ int session_resolve(struct session *s, const char *text, uint64_t *addr);
 
 /* The instruction at addr, decoded once and cached.  NULL with err_set()
  * if memory there cannot be read or decoded. */
-const struct session_insn *session_insn(struct session *s, uint64_t addr);
+const struct code_line *session_insn(struct session *s, uint64_t addr);
 
 /* Read the guest's console output that has arrived (never blocks).
  * Returns 1 if anything new came, else 0. */

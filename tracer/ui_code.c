@@ -43,7 +43,7 @@ static int lines_before(struct ui_screen *u, uint64_t addr, uint64_t *out, int n
 			uint64_t a = a0;
 
 			while (a < addr) {
-				const struct session_insn *in = session_insn(s, a);
+				const struct code_line *in = session_insn(s, a);
 				if (!in)
 					break;
 				ring[count++ % MAX_LINES] = a;
@@ -67,7 +67,7 @@ void ui_code_scroll(struct ui_screen *u, int lines)
 	u->code_follow = 0;
 	if (lines > 0) {
 		for (int i = 0; i < lines; i++) {
-			const struct session_insn *in = session_insn(u->s, u->code_top);
+			const struct code_line *in = session_insn(u->s, u->code_top);
 			if (!in)
 				return;
 			u->code_top += (uint64_t)in->len;
@@ -93,7 +93,7 @@ static void follow_pc(struct ui_screen *u, int rows)
 		for (int i = 0; i < rows - 2 && a <= pc; i++) {
 			if (a == pc)
 				return;	/* already in view, and not at the bottom */
-			const struct session_insn *in = session_insn(u->s, a);
+			const struct code_line *in = session_insn(u->s, a);
 			if (!in)
 				break;
 			a += (uint64_t)in->len;
@@ -119,7 +119,7 @@ void ui_code_draw(struct ui_screen *u)
 	while (y < r->y + r->h) {
 		const struct stage *st = stage_of(&s->model, a);
 		const struct image_symbol *sym = st && st->image ? image_symbol_at(st->image, a) : NULL;
-		const struct session_insn *in;
+		const struct code_line *in;
 
 		if (sym && sym->addr == a && y < r->y + r->h - 1) {
 			snprintf(buf, sizeof buf, "<%s>:", sym->name);

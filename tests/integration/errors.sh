@@ -98,7 +98,7 @@ fake badsum badsum
 expect "--attach to a stub whose checksums are wrong" 1 'damaged packets.*is .* a QEMU gdbstub' 3000 \
 	--batch --attach "unix:$tmp/badsum.sock"
 fake close close
-expect "--attach to a stub that hangs up at once" 1 'closed the gdb connection.*is .* a QEMU gdbstub' 3000 \
+expect "--attach to a stub that hangs up at once" 1 'closed the connection.*is .* a QEMU gdbstub' 3000 \
 	--batch --attach "unix:$tmp/close.sock"
 
 check_done
