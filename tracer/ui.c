@@ -15,6 +15,10 @@
 #include "err.h"
 #include "ui_screen.h"
 
+/* A counted step runs this many instructions between two looks at the
+ * keyboard: about 60 ms of QEMU round trips. */
+#define STEP_CHUNK 256
+
 static int ui_sigpipe[2] = { -1, -1 };
 
 /* Signals become bytes on a pipe, so the loop sees them between polls. */
@@ -67,9 +71,10 @@ static void draw(struct ui_screen *u)
 	erase();
 	if (u->too_small) {
 		char buf[160];
-		snprintf(buf, sizeof buf, "The terminal is %dx%d; bootscope needs %dx%d. Enlarge it, or press q.",
+		snprintf(buf, sizeof buf, "The terminal is %dx%d; bootscope needs %dx%d.",
 			 u->cols, u->rows, UI_MIN_COLS, UI_MIN_ROWS);
 		mvaddnstr(u->rows / 2, 0, buf, u->cols);
+		mvaddnstr(u->rows / 2 + 1, 0, "Enlarge it, or press q.", u->cols);
 		refresh();
 		return;
 	}
@@ -228,7 +233,8 @@ static int key(struct ui_screen *u, int ch)
 {
 	struct session *s = u->s;
 	unsigned long n = u->count ? u->count : 1;
-	int page = u->code.h > 4 ? u->code.h - 3 : 1;
+	const struct ui_rect *focused = u->focus == UI_FOCUS_CODE ? &u->code : &u->console;
+	int page = focused->h > 3 ? focused->h - 2 : 1;
 	int rc = 0;
 
 	if (u->mode == UI_MODE_PROMPT) {
@@ -263,7 +269,10 @@ static int key(struct ui_screen *u, int ch)
 	switch (ch) {
 	case 's':
 		u->code_follow = 1;
-		rc = session_step(s, n);
+		if (n > STEP_CHUNK)	/* long: in chunks, so keys and Ctrl-C still work */
+			u->pending_steps = n;
+		else
+			rc = session_step(s, n);
 		break;
 	case 'n':
 		u->code_follow = 1;
@@ -327,6 +336,14 @@ static int handle_signal(struct ui_screen *u, int sig, long long *last_int, vola
 		session_poll(u->s, 0);
 		return 0;
 	case SIGINT:
+		if (u->pending_steps) {
+			char msg[96];
+
+			snprintf(msg, sizeof msg, "interrupted: %lu steps left undone", u->pending_steps);
+			u->pending_steps = 0;
+			say(u, 0, msg);
+			return 0;
+		}
 		if (u->s->running) {
 			if (session_interrupt(u->s) < 0)
 				say(u, 1, err_msg());
@@ -365,7 +382,7 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 			ci = n;
 			pfd[n++] = (struct pollfd){ .fd = session_console_fd(s), .events = POLLIN };
 		}
-		if (poll(pfd, (nfds_t)n, -1) < 0) {
+		if (poll(pfd, (nfds_t)n, u->pending_steps ? 0 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return err_set("poll: %s", strerror(errno));
@@ -387,6 +404,19 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 			while ((ch = getch()) != ERR)
 				if (key(u, ch))
 					return 0;
+		}
+		if (u->pending_steps) {
+			unsigned long chunk = u->pending_steps < STEP_CHUNK ? u->pending_steps : STEP_CHUNK;
+			uint64_t before = session_pc(s);
+
+			u->pending_steps -= chunk;
+			if (session_step(s, chunk) < 0) {
+				say(u, 1, err_msg());
+				u->pending_steps = 0;
+			}
+			/* A breakpoint, or the end of QEMU, ends it early. */
+			if (s->ended || (session_pc(s) != before && target_break_at(&s->target, session_pc(s))))
+				u->pending_steps = 0;
 		}
 	}
 }

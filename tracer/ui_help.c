@@ -84,6 +84,9 @@ void ui_status_draw(struct ui_screen *u)
 	char buf[400];
 
 	if (u->mode == UI_MODE_PROMPT) {
+		/* What Tab found goes on the row above, the prompt stays put. */
+		if (u->message[0] && r->y > 0)
+			ui_screen_put(r->y - 1, 0, r->w, ui_screen_attr(u, UI_C_DIM) | A_REVERSE, u->message, 1);
 		snprintf(buf, sizeof buf, " %s: %s", u->prompt_label, u->prompt);
 		ui_screen_put(r->y, 0, r->w, A_BOLD, buf, 1);
 		move(r->y, (int)strlen(buf) < r->w ? (int)strlen(buf) : r->w - 1);
@@ -91,13 +94,21 @@ void ui_status_draw(struct ui_screen *u)
 	}
 	if (u->message[0])
 		snprintf(buf, sizeof buf, " %s", u->message);
+	else if (u->pending_steps)
+		snprintf(buf, sizeof buf, " stepping: %lu to go (Ctrl-C stops)", u->pending_steps);
 	else if (u->count)
 		snprintf(buf, sizeof buf, " %lu", u->count);
 	else
 		snprintf(buf, sizeof buf, " %s", u->s->event);
+	/* The message comes first: the long hints, the short ones, or none,
+	 * whichever leaves it whole. */
+	int len = (int)strlen(buf);
+	if (len + (int)strlen(hints) > r->w)
+		hints = " ? help  q quit ";
+	if (len + (int)strlen(hints) > r->w)
+		hints = "";
 	int hw = (int)strlen(hints);
-	int mw = r->w - hw > 20 ? r->w - hw : r->w;
-	ui_screen_put(r->y, 0, mw, u->message_is_error ? ui_screen_attr(u, UI_C_ERROR) : A_BOLD, buf, 1);
-	if (mw < r->w)
-		ui_screen_put(r->y, mw, hw, ui_screen_attr(u, UI_C_DIM), hints, 1);
+	ui_screen_put(r->y, 0, r->w - hw, u->message_is_error ? ui_screen_attr(u, UI_C_ERROR) : A_BOLD, buf, 1);
+	if (hw)
+		ui_screen_put(r->y, r->w - hw, hw, ui_screen_attr(u, UI_C_DIM), hints, 1);
 }

@@ -42,6 +42,7 @@ struct ui_screen {
 	int code_follow;	/* keep the pc in view */
 	int console_scroll;	/* lines scrolled back from the end */
 	unsigned long count;	/* a number typed before a key */
+	unsigned long pending_steps;	/* a counted step still running, in chunks */
 
 	/* The prompt line: what it is for, and what has been typed. */
 	char prompt_label[64];
