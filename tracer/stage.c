@@ -188,6 +188,37 @@ static int rom_symbol(const struct stage_model *m, uint64_t addr, char *buf, siz
 	return 0;
 }
 
+int stage_rom_data(const struct stage_model *m, uint64_t addr, char *buf, size_t cap)
+{
+	const struct stage_reset_info *r = &m->reset;
+	static const char *const dyn[] = { "magic", "version", "next_addr", "next_mode", "options",
+					   "boot_hart" };
+	uint64_t off = addr - STAGE_MROM_BASE, v;
+	const char *name;
+
+	if (!r->valid || addr < STAGE_MROM_BASE || off % 8)
+		return 0;
+	if (off == RESET_JUMP_OFF) {
+		v = r->jump;
+		name = "start_addr (for t0)";
+	} else if (off == RESET_FDT_OFF) {
+		v = r->fdt;
+		name = "fdt_laddr (for a1)";
+	} else if (r->dyninfo_valid && off >= RESET_DYNINFO_OFF && off < RESET_DYNINFO_OFF + 48) {
+		const uint64_t vals[] = { FW_DYNAMIC_MAGIC, r->dyn_version, r->dyn_next_addr,
+					  r->dyn_next_mode, r->dyn_options, r->dyn_boot_hart };
+		size_t i = (off - RESET_DYNINFO_OFF) / 8;
+
+		v = vals[i];
+		snprintf(buf, cap, ".dword 0x%" PRIx64 "  # fw_dynamic_info.%s", v, dyn[i]);
+		return 8;
+	} else {
+		return 0;
+	}
+	snprintf(buf, cap, ".dword 0x%" PRIx64 "  # %s", v, name);
+	return 8;
+}
+
 void stage_symbol_of(const struct stage_model *m, uint64_t addr, char *buf, size_t cap)
 {
 	const struct stage *s = stage_of(m, addr);

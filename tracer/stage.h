@@ -74,6 +74,12 @@ const struct stage *stage_next(const struct stage_model *m, const struct stage *
 void stage_symbol_of(const struct stage_model *m, uint64_t addr, char *buf, size_t cap);
 const char *stage_section_of(const struct stage_model *m, uint64_t addr, uint64_t *lo, uint64_t *hi);
 
+/* QEMU's ROM holds data after the six reset-vector instructions (the
+ * jump target, the device-tree address, fw_dynamic_info).  If addr starts
+ * one of those 8-byte words, write it as ".dword VALUE  # name" and return
+ * 8; else 0.  Lets a disassembly show data as data. */
+int stage_rom_data(const struct stage_model *m, uint64_t addr, char *buf, size_t cap);
+
 /* 'M', 'S', 'U' for QEMU's priv register value; '?' otherwise. */
 char stage_mode_char(uint64_t priv);
 

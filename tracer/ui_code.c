@@ -125,6 +125,13 @@ void ui_code_draw(struct ui_screen *u)
 			snprintf(buf, sizeof buf, "<%s>:", sym->name);
 			ui_screen_put(y++, r->x, r->w, ui_screen_attr(u, UI_C_TITLE) & ~A_UNDERLINE, buf, 1);
 		}
+		char data[96];
+		if (stage_rom_data(&s->model, a, data, sizeof data)) {
+			snprintf(buf, sizeof buf, "  %08" PRIx64 " %s", a, data);
+			ui_screen_put(y++, r->x, r->w, ui_screen_attr(u, UI_C_DIM), buf, 1);
+			a += 8;
+			continue;
+		}
 		in = session_insn(s, a);
 		int is_pc = a == pc && !s->running;
 		int is_bp = target_break_at(&s->target, a) != NULL;
