@@ -346,6 +346,32 @@ static void test_mode_char(void)
 	CHECK_EQ_U64(stage_mode_char(UINT64_MAX), '?');
 }
 
+/* The ROM's data words read as data, named; instructions and odd
+ * addresses do not. */
+static void test_rom_data(void)
+{
+	uint8_t rom[RESET_LEN];
+	struct stage_reset_info info;
+	struct stage_model m;
+	char buf[96];
+
+	reset_vector(rom);
+	CHECK(stage_parse_reset_vector(rom, sizeof rom, &info) == 0);
+	stage_build(&m, &info, NULL, NULL, 0);
+	CHECK_EQ_U64(stage_rom_data(&m, 0x1000, buf, sizeof buf), 0);
+	CHECK_EQ_U64(stage_rom_data(&m, 0x1014, buf, sizeof buf), 0);
+	CHECK_EQ_U64(stage_rom_data(&m, 0x1018, buf, sizeof buf), 8);
+	CHECK(strstr(buf, ".dword 0x80000000") && strstr(buf, "start_addr"));
+	CHECK_EQ_U64(stage_rom_data(&m, 0x1020, buf, sizeof buf), 8);
+	CHECK(strstr(buf, "0x87e00000") && strstr(buf, "fdt_laddr"));
+	CHECK_EQ_U64(stage_rom_data(&m, 0x1038, buf, sizeof buf), 8);
+	CHECK(strstr(buf, "0x80200000") && strstr(buf, "fw_dynamic_info.next_addr"));
+	CHECK_EQ_U64(stage_rom_data(&m, 0x101c, buf, sizeof buf), 0);
+	CHECK_EQ_U64(stage_rom_data(&m, 0x1058, buf, sizeof buf), 0);
+	stage_build(&m, NULL, NULL, NULL, 0);	/* no reset vector found: no data */
+	CHECK_EQ_U64(stage_rom_data(&m, 0x1018, buf, sizeof buf), 0);
+}
+
 int main(void)
 {
 	const char *top = getenv("TOP");
@@ -354,6 +380,7 @@ int main(void)
 
 	test_parse();
 	test_mode_char();
+	test_rom_data();
 	test_no_firmware();
 	snprintf(path, sizeof path, "%s/build/kernel.elf", top && *top ? top : ".");
 	if (CHECK(image_open(&kernel, path) == 0)) {
