@@ -1,0 +1,26 @@
+/* hartid.S: kernel/entry.S with a mistake copied from an M-mode kernel
+ * (chapter 06).
+ *
+ * xv6 starts in M mode and may read mhartid; our kernel starts in S mode,
+ * where reading an M-mode CSR is an illegal instruction.  OpenSBI hands
+ * that trap to S mode, and stvec still points at 0x80200000 (OpenSBI set it
+ * to the kernel's entry), so the kernel seems to start over and over.
+ */
+#include "memlayout.h"
+
+	.section .text.entry
+	.globl _start
+_start:
+	csrr	a0, mhartid		# wrong here: a0 already holds the hart id
+	la	sp, boot_stack_top
+	call	kmain
+1:	wfi
+	j	1b
+
+	.section .bss.stack
+	.align 12
+	.globl boot_stack_lower
+boot_stack_lower:
+	.space BOOT_STACK_SIZE
+	.globl boot_stack_top
+boot_stack_top:
