@@ -234,6 +234,8 @@ int session_start(struct session *s, const struct session_opts *o)
 	 * read from the machine, not assumed. */
 	if (target_read_mem(&s->target, STAGE_MROM_BASE, rom, sizeof rom) == 0)
 		stage_parse_reset_vector(rom, sizeof rom, &reset);
+	else if (s->target.gone || s->target.broken)
+		return -1;	/* not an unreadable ROM: the connection failed */
 	else
 		memset(&reset, 0, sizeof reset);
 	stage_build(&s->model, &reset, s->firmware, s->kernel, no_fw);
@@ -472,8 +474,11 @@ int session_wait(struct session *s, int timeout_ms, volatile sig_atomic_t *cance
 	while (s->running && clock_ms() < deadline)
 		if (session_poll(s, 50) < 0)
 			return -1;
-	if (s->running)
-		return err_set("the CPU did not stop when asked to (no answer to an interrupt)");
+	if (s->running) {
+		s->target.broken = 1;	/* so ending asks nothing more of it */
+		return err_set("the CPU did not stop when asked to: the gdbstub at %s did not answer an interrupt within 2 s",
+			       s->target.conn.endpoint);
+	}
 	return 1;
 }
 

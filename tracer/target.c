@@ -29,15 +29,36 @@ static int gone(struct target *t)
 	return err_set("the gdbstub closed the connection (the guest shut down, or QEMU exited)");
 }
 
+/* Give up on the connection (see struct target's broken); returns -1 with
+ * the message already set, which says why. */
+static int broken(struct target *t)
+{
+	t->broken = 1;
+	return -1;
+}
+
+static int usable(struct target *t)
+{
+	if (t->gone)
+		return err_set("QEMU is gone");
+	if (t->broken)
+		return err_set("the gdbstub at %s stopped answering properly earlier; quit and start again",
+			       t->conn.endpoint);
+	return 0;
+}
+
 /* ---- packets out and in ---------------------------------------------- */
 
 /* Frame and send one packet.  An ack we owe rides in the same write: QEMU
  * does not wait for it, and one write per request halves the syscalls. */
 static int send_packet(struct target *t, const char *payload, size_t len)
 {
-	size_t n = rsp_frame(t->tx + 1, sizeof t->tx - 1, payload, len);
 	int ack = t->ack_owed;
+	size_t n;
 
+	if (t->broken)		/* nothing more is asked (struct target) */
+		return usable(t);
+	n = rsp_frame(t->tx + 1, sizeof t->tx - 1, payload, len);
 	if (n == 0)
 		return err_set("request too large for one packet (%zu bytes)", len);
 	t->tx_len = n;
@@ -50,8 +71,14 @@ static int send_packet(struct target *t, const char *payload, size_t len)
 
 /* Wait for the next whole packet (it is left in t->parser.pkt).  Acks are
  * skipped, a '-' resends our last packet, a damaged packet is answered
- * with '-' so the stub sends it again. */
-static int recv_packet(struct target *t, int timeout_ms)
+ * with '-' so the stub sends it again.
+ *
+ * In a batch (several requests sent in one write) neither works: the stub
+ * answers '-' with its *last* packet, and resending ours would repeat the
+ * whole batch.  So there (batch = 1) a '-' or a damaged packet only takes
+ * this request's place in the stream, and recv_packet_in returns 1: the
+ * caller asks again alone. */
+static int recv_packet_in(struct target *t, int timeout_ms, int batch)
 {
 	long long deadline = clock_ms() + timeout_ms;
 	int resends = 0, bad = 0;
@@ -70,20 +97,26 @@ static int recv_packet(struct target *t, int timeout_ms)
 				t->ack_owed = 1;
 				return 0;
 			case RSP_EV_NAK:
+				if (batch)
+					return 1;
 				if (++resends > MAX_RESENDS)
 					return err_set("the gdbstub keeps rejecting our packets (checksum errors on its side)");
 				if (conn_write(&t->conn, t->tx + 1, t->tx_len, t->timeout_ms) < 0)
 					return -1;
 				continue;
 			case RSP_EV_BAD_CHECKSUM:
+				if (batch)
+					return 1;
 				if (++bad > MAX_BAD)
 					return err_set("the gdbstub sends damaged packets (%d bad checksums in a row)", bad);
 				if (conn_write(&t->conn, "-", 1, t->timeout_ms) < 0)
 					return -1;
 				continue;
-			case RSP_EV_OVERFLOW:
+			case RSP_EV_OVERFLOW:	/* no QEMU sends that: give up */
 				t->ack_owed = 1;
-				return err_set("the gdbstub sent a packet larger than %d bytes", RSP_MAX_PACKET);
+				err_set("the gdbstub sent a packet larger than %d bytes: is it a QEMU gdbstub?",
+					RSP_MAX_PACKET);
+				return broken(t);
 			default:
 				continue;
 			}
@@ -91,9 +124,10 @@ static int recv_packet(struct target *t, int timeout_ms)
 		long long left = deadline - clock_ms();
 		ssize_t n;
 
-		if (left <= 0)
-			return err_set("the gdbstub at %s did not answer within %d ms",
-				       t->conn.endpoint, timeout_ms);
+		if (left <= 0) {
+			err_set("the gdbstub at %s did not answer within %d ms", t->conn.endpoint, timeout_ms);
+			return broken(t);
+		}
 		n = conn_read(&t->conn, t->rx, sizeof t->rx, (int)left);
 		if (n == 0)
 			return gone(t);
@@ -106,6 +140,11 @@ static int recv_packet(struct target *t, int timeout_ms)
 	}
 }
 
+static int recv_packet(struct target *t, int timeout_ms)
+{
+	return recv_packet_in(t, timeout_ms, 0);
+}
+
 /* One request, one reply (left in t->parser.pkt / pkt_len). */
 static int request(struct target *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int request(struct target *t, const char *fmt, ...)
@@ -114,8 +153,8 @@ static int request(struct target *t, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (t->gone)
-		return err_set("QEMU is gone");
+	if (usable(t) < 0)
+		return -1;
 	if (t->running)
 		return err_set("the CPU is running: stop it first");
 	va_start(ap, fmt);
@@ -337,27 +376,31 @@ int target_read_regs(struct target *t, const int *regnums, size_t n, uint64_t *o
 		pending++;
 	}
 	if (pending) {
-		if (t->gone || t->running)
-			return err_set(t->gone ? "QEMU is gone" : "the CPU is running: stop it first");
+		if (usable(t) < 0)
+			return -1;
+		if (t->running)
+			return err_set("the CPU is running: stop it first");
 		if (t->ack_owed && conn_write(&t->conn, "+", 1, t->timeout_ms) < 0)
 			return -1;
 		t->ack_owed = 0;
 		if (conn_write(&t->conn, batch, blen, t->timeout_ms) < 0)
 			return -1;
-		/* A '-' would resend only the last; that is fine for
-		 * replies, which we check one by one. */
-		memcpy(t->tx + 1, batch, blen < sizeof t->tx - 1 ? blen : sizeof t->tx - 1);
-		t->tx_len = blen;
-		int failed = 0;
+		/* A batch is never resent: a reply lost on the way (see
+		 * recv_packet_in) is asked for again alone, below.  A single
+		 * request is an ordinary one. */
+		int single = pending == 1, failed = 0, got;
+		if (single)
+			memcpy(t->tx + 1, batch, blen);
+		t->tx_len = single ? blen : 0;
 		for (size_t i = 0; i < n && pending; i++) {
 			int r = regnums[i];
 
 			if (r < TARGET_NGPR || t->reg_valid[r])
 				continue;
-			if (recv_packet(t, t->timeout_ms) < 0)
+			if ((got = recv_packet_in(t, t->timeout_ms, !single)) < 0)
 				return -1;
 			pending--;
-			if (parse_reg_reply(t, r) < 0)
+			if (got == 0 && parse_reg_reply(t, r) < 0)
 				failed = 1;
 		}
 		if (failed)
@@ -592,6 +635,14 @@ int target_poll(struct target *t, struct rsp_stop *stop, int timeout_ms)
 			}
 			if (ev == RSP_EV_BAD_CHECKSUM && conn_write(&t->conn, "-", 1, t->timeout_ms) < 0)
 				return -1;
+			/* The stub lost our 'c' on the way: it does not run. */
+			if (ev == RSP_EV_NAK && conn_write(&t->conn, t->tx + 1, t->tx_len, t->timeout_ms) < 0)
+				return -1;
+			if (ev == RSP_EV_OVERFLOW) {
+				err_set("the gdbstub sent a packet larger than %d bytes: is it a QEMU gdbstub?",
+					RSP_MAX_PACKET);
+				return broken(t);
+			}
 		}
 		ssize_t n = conn_read(&t->conn, t->rx, sizeof t->rx, 0);
 		if (n == 0)
@@ -612,7 +663,7 @@ int target_interrupt(struct target *t)
 
 int target_detach(struct target *t)
 {
-	if (t->gone)
+	if (t->gone || t->broken)	/* nothing to detach from, or no one to ask */
 		return 0;
 	if (t->running) {
 		struct rsp_stop stop;

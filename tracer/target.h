@@ -37,6 +37,10 @@ struct target {
 
 	int running;		/* a 'c' is outstanding */
 	int gone;		/* the stub closed the connection or exited */
+	/* A reply did not come in time, or came unusable: the replies are
+	 * out of step with the requests now, so nothing more is asked
+	 * (and no one waits for another time-out on the way out). */
+	int broken;
 
 	/* Per-stop caches, dropped whenever the CPU runs. */
 	uint64_t gpr[TARGET_NGPR];

@@ -1,0 +1,133 @@
+/* test_cycles: 100 sessions, one after another, in one process, on the real
+ * QEMU and build/kernel.elf (found through $TOP) -- what a teacher's
+ * bootscope does when it restarts all afternoon.  After them the process
+ * has the same open fds as before, no child (no QEMU, not even a zombie),
+ * and no bootscope.* directory in its private XDG_RUNTIME_DIR.  Some
+ * cycles step, some end while the guest runs (quit during `c`).  Leaks of
+ * memory are the ASan build's to find (tests/run build/san unit).
+ *
+ * alarm() bounds the whole run; QEMU's PR_SET_PDEATHSIG takes any QEMU
+ * down with us if it fires.
+ */
+#include "check.h"
+#include "err.h"
+#include "session.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CYCLES 100
+
+static char base[64];
+
+static long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+/* Entries of dir whose name starts with prefix ("" counts them all). */
+static int count_in(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Our open fds, not counting the one opendir() itself holds. */
+static int fd_count(void)
+{
+	return count_in("/proc/self/fd", "") - 1;
+}
+
+/* Our children, zombies included: /proc/PID/task/PID/children. */
+static int child_count(void)
+{
+	char path[64], buf[4096];
+	FILE *f;
+	size_t n;
+	int count = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)getpid(), (int)getpid());
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (char *p = strtok(buf, " \n"); p; p = strtok(NULL, " \n"))
+		count++;
+	return count;
+}
+
+int main(void)
+{
+	const char *top = getenv("TOP");
+	char kernel[4096];
+	struct session s;
+	int started = 0, stepped = 0, ran = 0, fds0, kids0;
+	long t0, worst = 0;
+
+	alarm(120);	/* ~15 s normally; a hang must fail, not stall */
+	snprintf(kernel, sizeof kernel, "%s/build/kernel.elf", top && *top ? top : ".");
+	if (!CHECK(access(kernel, R_OK) == 0))
+		return check_done();
+	snprintf(base, sizeof base, "/tmp/test_cycles.XXXXXX");
+	if (!mkdtemp(base)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	setenv("XDG_RUNTIME_DIR", base, 1);
+	unsetenv("TMPDIR");
+
+	struct session_opts o = { .kernel = kernel, .bios = "default", .timeout_ms = 3000 };
+
+	fds0 = fd_count();
+	kids0 = child_count();
+	t0 = now_ms();
+	for (int i = 0; i < CYCLES; i++) {
+		long c0 = now_ms();
+
+		if (session_start(&s, &o) == 0) {
+			started++;
+			if (i == 0) {	/* the counts do see a session */
+				CHECK_EQ_U64(child_count(), kids0 + 1);
+				CHECK(fd_count() > fds0);
+				CHECK_EQ_U64(count_in(base, "bootscope."), 1);
+			}
+			if (i % 3 == 1 && session_step(&s, 5) == 0 && session_pc(&s) != 0x1000)
+				stepped++;
+			/* End while the guest runs, as q during `c` does. */
+			if (i % 3 == 2 && session_continue(&s) == 0 && s.running)
+				ran++;
+		} else if (started == i) {	/* the first failure says why */
+			printf("# cycle %d: %s\n", i, err_msg());
+		}
+		session_end(&s);
+		if (now_ms() - c0 > worst)
+			worst = now_ms() - c0;
+	}
+	printf("# %d cycles in %ld ms (%ld ms each, the slowest %ld ms)\n", CYCLES, now_ms() - t0,
+	       (now_ms() - t0) / CYCLES, worst);
+	CHECK_EQ_U64(started, CYCLES);
+	CHECK_EQ_U64(stepped, (CYCLES + 1) / 3);
+	CHECK_EQ_U64(ran, CYCLES / 3);
+	CHECK_EQ_U64(fd_count(), fds0);
+	CHECK_EQ_U64(child_count(), kids0);
+	CHECK_EQ_U64(kids0, 0);
+	CHECK_EQ_U64(count_in(base, "bootscope."), 0);
+	CHECK(rmdir(base) == 0);
+	return check_done();
+}
