@@ -146,6 +146,33 @@ static int image_corrupt(const struct image *img, const char *what)
 	return err_set("%s is a corrupt ELF file (%s: %s): rebuild it", img->path, what, elf_errmsg(-1));
 }
 
+static int image_segment_cmp(const void *a, const void *b)
+{
+	const struct image_segment *x = a, *y = b;
+
+	return x->paddr < y->paddr ? -1 : x->paddr > y->paddr;
+}
+
+/* QEMU refuses a kernel whose segments overlap ("Some ROM regions are
+ * overlapping"), and image_read() could not tell whose bytes to give. */
+static int image_check_overlap(const struct image *img)
+{
+	struct image_segment *s = malloc(img->nsegments * sizeof *s);
+	size_t i;
+	int rc = 0;
+
+	if (!s)
+		return err_set("%s: out of memory", img->path);
+	memcpy(s, img->segments, img->nsegments * sizeof *s);
+	qsort(s, img->nsegments, sizeof *s, image_segment_cmp);
+	for (i = 1; i < img->nsegments && rc == 0; i++)
+		if (s[i].paddr - s[i - 1].paddr < s[i - 1].memsz)
+			rc = err_set("%s is corrupt: its segments at 0x%llx and 0x%llx overlap, which QEMU refuses to load: fix the linker script",
+				     img->path, (unsigned long long)s[i - 1].paddr, (unsigned long long)s[i].paddr);
+	free(s);
+	return rc;
+}
+
 static int image_load_segments(struct image *img)
 {
 	size_t i, n;
@@ -183,7 +210,7 @@ static int image_load_segments(struct image *img)
 	}
 	if (img->nsegments == 0)
 		return err_set("%s has nothing to load (no PT_LOAD segment): link it as an executable with a linker script", img->path);
-	return 0;
+	return image_check_overlap(img);
 }
 
 static int image_section_cmp(const void *a, const void *b)

@@ -62,6 +62,9 @@ static void usage(FILE *out)
 	      "                        so gdb-multiarch can look too: --gdb-port=26000\n"
 	      "  --qemu PATH           the QEMU binary (default qemu-system-riscv64)\n"
 	      "  --qemu-arg ARG        one more QEMU argument, repeatable: --qemu-arg -m --qemu-arg 256M\n"
+	      "  --lang en|zh          the language of the lessons beside the code (default:\n"
+	      "                        from LANG; zh_CN.UTF-8 gives Chinese)\n"
+	      "  --lessons FILE        the lessons file (default: walkthrough/lessons.txt)\n"
 	      "  -h, --help            this text\n"
 	      "  -V, --version         the version\n"
 	      "\n"
@@ -80,24 +83,25 @@ static int usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-/* The bundled kernel, found from where this binary lives (build/ or
- * build/san/), so `bootscope` works from any directory. */
-static const char *default_kernel(char *buf, size_t cap)
+/* A file of the source tree, found from where this binary lives (build/
+ * or build/san/), so `bootscope` works from any directory: the bundled
+ * kernel, the lessons.  NULL if it is not there. */
+static const char *beside_binary(const char *name, char *buf, size_t cap)
 {
-	static const char *const rel[] = { "kernel.elf", "../kernel.elf" };
+	static const char *const up[] = { "", "../", "../../" };
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 
-	if (n > 0) {
-		exe[n] = '\0';
-		char *dir = dirname(exe);
-		for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-			snprintf(buf, cap, "%s/%s", dir, rel[i]);
-			if (access(buf, R_OK) == 0)
-				return buf;
-		}
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	char *dir = dirname(exe);
+	for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
+		snprintf(buf, cap, "%s/%s%s", dir, up[i], name);
+		if (access(buf, R_OK) == 0)
+			return buf;
 	}
-	return "build/kernel.elf";
+	return NULL;
 }
 
 static int parse_addr(const char *s, uint64_t *out)
@@ -133,7 +137,8 @@ static int run_check(const struct session_opts *o, int json, int timeout_ms)
 int main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_TIMEOUT, OPT_BIOS, OPT_BIOS_SYMS, OPT_LOAD, OPT_SYMBOLS,
-	       OPT_ATTACH, OPT_QEMU, OPT_QEMU_ARG, OPT_GDB_PORT, OPT_BATCH, OPT_CHECK };
+	       OPT_ATTACH, OPT_QEMU, OPT_QEMU_ARG, OPT_GDB_PORT, OPT_BATCH, OPT_CHECK, OPT_LANG,
+	       OPT_LESSONS };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "check", no_argument, NULL, OPT_CHECK },
@@ -147,6 +152,8 @@ int main(int argc, char **argv)
 		{ "qemu", required_argument, NULL, OPT_QEMU },
 		{ "qemu-arg", required_argument, NULL, OPT_QEMU_ARG },
 		{ "gdb-port", optional_argument, NULL, OPT_GDB_PORT },
+		{ "lang", required_argument, NULL, OPT_LANG },
+		{ "lessons", required_argument, NULL, OPT_LESSONS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -155,7 +162,8 @@ int main(int argc, char **argv)
 	const char *qemu_args[MAX_QEMU_ARGS];
 	int batch = 0, check = 0, json = 0, c;
 	double timeout_s = 5;
-	char kbuf[PATH_MAX], *end;
+	char kbuf[PATH_MAX], lbuf[PATH_MAX], *end;
+	struct ui_opts uo = { 0 };
 	uint64_t v;
 
 	opterr = 0;	/* our own one-line messages below, not getopt's */
@@ -195,6 +203,12 @@ int main(int argc, char **argv)
 				return usage_error("--gdb-port wants a port number from 1 to 65535, not \"%s\"", optarg);
 			o.gdb_port = (int)v;
 			break;
+		case OPT_LANG:
+			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh") != 0)
+				return usage_error("--lang is en or zh, not \"%s\"", optarg);
+			uo.lang = optarg;
+			break;
+		case OPT_LESSONS: uo.lessons = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("bootscope %s\n", BOOTSCOPE_VERSION); return 0;
 		case ':': return usage_error("%s needs a value", argv[optind - 1]);
@@ -214,7 +228,12 @@ int main(int argc, char **argv)
 		return usage_error("%s: choose one", "--batch or --check");
 	if (check && o.attach)
 		return usage_error("%s starts its own QEMU: drop --attach", "--check");
-	o.kernel = optind < argc ? argv[optind] : (o.attach ? NULL : default_kernel(kbuf, sizeof kbuf));
+	if (optind < argc)
+		o.kernel = argv[optind];
+	else if (!o.attach && !(o.kernel = beside_binary("kernel.elf", kbuf, sizeof kbuf)))
+		o.kernel = "build/kernel.elf";	/* not there: the message will say how to build it */
+	if (!uo.lessons)
+		uo.lessons = beside_binary("walkthrough/lessons.txt", lbuf, sizeof lbuf);
 
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
@@ -237,7 +256,7 @@ int main(int argc, char **argv)
 	else if (batch)
 		rc = report_run(&s, json, (int)(timeout_s * 1000), stdout, &main_cancel) < 0;
 	else
-		rc = ui_run(&s, &main_cancel) < 0;
+		rc = ui_run(&s, &uo, &main_cancel) < 0;
 	if (rc)
 		fprintf(stderr, "bootscope: %s\n", err_msg());
 	session_end(&s);

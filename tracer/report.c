@@ -108,16 +108,30 @@ int report_run(struct session *s, int json, int timeout_ms, FILE *out,
 	char end[256] = "stopped";
 
 	take(s, &rec[n++]);
+	int lost = 0;
 	while (!s->ended && !*cancel && s->stage && stage_next(&s->model, s->stage) && n <= STAGE_MAX) {
-		const struct stage *from = s->stage;
+		const struct stage *next = stage_next(&s->model, s->stage);
 
 		if (session_run_to_next_stage(s) < 0 || session_wait(s, timeout_ms, cancel) < 0)
 			return -1;
-		if (s->ended || s->stage == from)
+		if (s->ended || *cancel)
 			break;
+		if (s->stage != next || session_pc(s) != next->entry) {
+			/* The boot went somewhere else: say where, do not
+			 * pretend it was the next stage. */
+			char sym[128];
+
+			stage_symbol_of(&s->model, session_pc(s), sym, sizeof sym);
+			snprintf(end, sizeof end,
+				 "never reached stage %d (%s) at 0x%" PRIx64 ": stopped at 0x%" PRIx64
+				 " <%s>; bootscope --check says why", next->number, next->name, next->entry,
+				 session_pc(s), sym);
+			lost = 1;
+			break;
+		}
 		take(s, &rec[n++]);
 	}
-	if (!s->ended && !*cancel) {
+	if (!s->ended && !*cancel && !lost) {
 		if (session_continue(s) < 0)
 			return -1;
 		int rc = session_wait(s, timeout_ms, cancel);
@@ -132,6 +146,10 @@ int report_run(struct session *s, int json, int timeout_ms, FILE *out,
 	else if (s->ended)
 		snprintf(end, sizeof end, "%s", s->event);
 	session_console_drain(s);
+	/* A guest that powers off ends QEMU; anything else that ended it (a
+	 * kill, a crash) is a failure of the run, not a report. */
+	if (s->ended && s->end_unexpected)
+		return err_set("%s", s->event);
 	if (json)
 		print_json(out, s, rec, n, end);
 	else

@@ -94,18 +94,23 @@ static enum rsp_event finish(struct rsp_parser *p, int digit)
 	return ev;
 }
 
+/* An event without a payload: pkt is empty, not the last packet's. */
+static enum rsp_event no_payload(struct rsp_parser *p, enum rsp_event ev)
+{
+	p->pkt_len = 0;
+	p->pkt[0] = '\0';
+	return ev;
+}
+
 static enum rsp_event idle_byte(struct rsp_parser *p, uint8_t c)
 {
 	switch (c) {
 	case '+':
-		p->pkt_len = 0;
-		return RSP_EV_ACK;
+		return no_payload(p, RSP_EV_ACK);
 	case '-':
-		p->pkt_len = 0;
-		return RSP_EV_NAK;
+		return no_payload(p, RSP_EV_NAK);
 	case 0x03:
-		p->pkt_len = 0;
-		return RSP_EV_INTERRUPT;
+		return no_payload(p, RSP_EV_INTERRUPT);
 	case '$':
 	case '%':
 		start_packet(p, c == '%');
@@ -330,8 +335,9 @@ static int stop_pair(struct rsp_stop *st, const char *k, size_t klen,
 		return vlen ? 0 : err_set("register %" PRIx64 " in a stop reply has no value", regnum);
 	}
 	if (is_key(k, klen, "thread")) {
-		if (vlen == 0 || vlen >= sizeof st->thread)
-			return err_set("a stop reply's thread id is empty or too long");
+		/* A NUL would cut the id short where it is used as a string. */
+		if (vlen == 0 || vlen >= sizeof st->thread || memchr(v, '\0', vlen))
+			return err_set("a stop reply's thread id is empty, too long or has a NUL");
 		memcpy(st->thread, v, vlen);
 		st->thread[vlen] = '\0';
 		st->has_thread = 1;

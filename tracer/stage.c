@@ -129,7 +129,10 @@ void stage_build(struct stage_model *m, const struct stage_reset_info *reset,
 	/* Kernel: fw_dynamic_info says where OpenSBI will jump and in which
 	 * mode; a jump firmware (fw_jump) has it built in, so the image's
 	 * entry is the best evidence left. */
-	if (reset && reset->dyninfo_valid) {
+	/* QEMU fills fw_dynamic_info whatever the firmware; with no -kernel
+	 * (a raw image on the generic loader) next_addr is 0 and means
+	 * nothing, so the image's own address is the evidence then. */
+	if (reset && reset->dyninfo_valid && reset->dyn_next_addr) {
 		if (!kknown) {
 			klo = reset->dyn_next_addr;
 			khi = UINT64_MAX;

@@ -85,6 +85,8 @@ static void draw(struct ui_screen *u)
 	ui_regs_draw(u);
 	ui_csrs_draw(u);
 	ui_console_draw(u);
+	if (u->show_lesson)
+		ui_lesson_draw(u);
 	if (u->mode == UI_MODE_HELP)
 		ui_help_draw(u);
 	else if (u->mode == UI_MODE_MEMORY)
@@ -303,6 +305,10 @@ static int key(struct ui_screen *u, int ch)
 	case '.':
 		u->code_follow = 1;
 		break;
+	case 'l':
+		u->show_lesson = !u->show_lesson;
+		ui_screen_layout(u);
+		break;
 	case '\t':
 		u->focus = (u->focus + 1) % UI_FOCUS_COUNT;
 		break;
@@ -421,9 +427,9 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 	}
 }
 
-int ui_run(struct session *s, volatile sig_atomic_t *cancel)
+int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *cancel)
 {
-	struct ui_screen u = { .s = s, .code_follow = 1 };
+	struct ui_screen u = { .s = s, .code_follow = 1, .show_lesson = 1 };
 	struct sigaction old[NSIG_UI], sa = { .sa_handler = on_signal };
 	int rc;
 
@@ -436,8 +442,17 @@ int ui_run(struct session *s, volatile sig_atomic_t *cancel)
 	if (*cancel)	/* a signal came while QEMU was starting */
 		on_signal(SIGTERM);
 
-	setlocale(LC_ALL, "");
+	/* The user's locale; one that is not installed (zh_CN.UTF-8 on a bare
+	 * server) still gets UTF-8, so arrows and Chinese lessons draw. */
+	if (!setlocale(LC_ALL, ""))
+		setlocale(LC_CTYPE, "C.UTF-8");
 	u.utf8 = MB_CUR_MAX > 1;
+	u.lang = o->lang ? o->lang : lesson_lang_default();
+	if (!o->lessons)
+		snprintf(u.lessons_error, sizeof u.lessons_error,
+			 "No lessons: walkthrough/lessons.txt was not found beside bootscope.");
+	else if (lesson_load(&u.lessons, o->lessons) < 0)
+		snprintf(u.lessons_error, sizeof u.lessons_error, "No lessons: %s", err_msg());
 	set_escdelay(25);
 	initscr();
 	cbreak();
@@ -451,6 +466,7 @@ int ui_run(struct session *s, volatile sig_atomic_t *cancel)
 	rc = loop(&u, cancel);
 
 	endwin();
+	lesson_free(u.lessons);
 	for (size_t i = 0; i < NSIG_UI; i++)
 		sigaction(ui_signals[i], &old[i], NULL);
 	close(ui_sigpipe[0]);

@@ -21,6 +21,7 @@ static const char *const help_lines[] = {
 	"  Up/Down PgUp/PgDn   scroll the focused panel",
 	"  Tab       move between the code and console panels",
 	"  .         put the pc back in view",
+	"  l         show or hide the lesson for this instruction (--lang en|zh)",
 	"  ?         this help             q   quit",
 	"",
 	"Any key closes this help.",
@@ -46,7 +47,7 @@ void ui_help_draw(struct ui_screen *u)
 
 void ui_memory_draw(struct ui_screen *u)
 {
-	int rows = u->rows - 8 > 16 ? 16 : u->rows - 8, w = 78, y0, x0;
+	int rows = u->rows - 8 > 16 ? 16 : u->rows - 8, w = 80, y0, x0;
 	uint8_t b[16 * 16];
 	char line[128], title[96];
 

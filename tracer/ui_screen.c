@@ -1,6 +1,8 @@
 #include "ui_screen.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 /* The right-hand column: two registers per row, 4-letter name and 16 hex
  * digits each, with room for the CSR lines under them. */
@@ -39,12 +41,18 @@ void ui_screen_layout(struct ui_screen *u)
 		regs_h++;	/* room for a heading */
 	u->regs = (struct ui_rect){ body_y, left_w + 1, regs_h, RIGHT_W };
 	u->csrs = (struct ui_rect){ body_y + regs_h, left_w + 1, body_h - regs_h, RIGHT_W };
-	/* Code gets about three fifths of the left column, the console the
-	 * rest, but never fewer than 6 console rows. */
-	int console_h = body_h * 2 / 5;
+	/* The console gets a third of the left column but never fewer than
+	 * 6 rows; the lesson a third of what is left, 4 to 8 rows. */
+	int console_h = body_h / 3;
 	if (console_h < 6)
 		console_h = 6;
-	u->code = (struct ui_rect){ body_y, 0, body_h - console_h, left_w };
+	int code_h = body_h - console_h, lesson_h = 0;
+	if (u->show_lesson) {	/* the lesson takes the lower part of the code's room */
+		lesson_h = code_h / 3 < 4 ? 4 : code_h / 3 > 8 ? 8 : code_h / 3;
+		code_h -= lesson_h;
+	}
+	u->code = (struct ui_rect){ body_y, 0, code_h, left_w };
+	u->lesson = (struct ui_rect){ body_y + code_h, 0, lesson_h, left_w };
 	u->console = (struct ui_rect){ body_y + body_h - console_h, 0, console_h, left_w };
 }
 
@@ -56,16 +64,29 @@ void ui_screen_put(int y, int x, int w, attr_t attr, const char *text, int pad)
 		return;
 	attron(attr);
 	move(y, x);
-	/* Count columns, not bytes: text may hold UTF-8 arrows. */
-	for (const unsigned char *p = (const unsigned char *)text; *p && n < w; ) {
-		int len = *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
-		int k;
+	/* Count columns, not bytes: text may hold UTF-8 arrows, and Chinese
+	 * characters take two columns each. */
+	for (const char *p = text; *p; ) {
+		mbstate_t st;
+		wchar_t wc;
+		size_t len;
+		int cw;
 
-		for (k = 0; k < len && p[k]; k++)
-			;
-		addnstr((const char *)p, k);
-		p += k;
-		n++;
+		memset(&st, 0, sizeof st);
+		len = mbrtowc(&wc, p, MB_CUR_MAX, &st);
+		if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
+			len = 1;	/* a stray byte: show it as one column */
+			cw = 1;
+		} else {
+			cw = wcwidth(wc);
+			if (cw < 0)
+				cw = 1;
+		}
+		if (n + cw > w)
+			break;
+		addnstr(p, (int)len);
+		p += len;
+		n += cw;
 	}
 	if (pad)
 		for (; n < w; n++)

@@ -6,6 +6,7 @@
 #include <curses.h>
 #include <stdint.h>
 
+#include "lesson.h"
 #include "session.h"
 
 struct ui_rect {
@@ -34,7 +35,7 @@ struct ui_screen {
 	int utf8;		/* arrows and blocks can be drawn */
 	int rows, cols;
 	int too_small;
-	struct ui_rect stages, where, map, code, regs, csrs, console, status;
+	struct ui_rect stages, where, map, code, lesson, regs, csrs, console, status;
 
 	enum ui_focus focus;
 	enum ui_mode mode;
@@ -50,6 +51,10 @@ struct ui_screen {
 	int prompt_for;		/* the key that opened it: 'b' or 'x' */
 
 	uint64_t mem_addr;	/* the hex view's address */
+	struct lesson_book *lessons;	/* NULL if the file could not be read */
+	char lessons_error[200];	/* then why, for the pane */
+	const char *lang;	/* "en" or "zh" */
+	int show_lesson;	/* the pane is on (l) */
 	char message[200];	/* an error or hint for the status line */
 	int message_is_error;
 };
@@ -76,6 +81,7 @@ void ui_csrs_draw(struct ui_screen *u);
 void ui_code_draw(struct ui_screen *u);
 void ui_code_scroll(struct ui_screen *u, int lines);
 void ui_console_draw(struct ui_screen *u);
+void ui_lesson_draw(struct ui_screen *u);
 void ui_help_draw(struct ui_screen *u);
 void ui_memory_draw(struct ui_screen *u);
 void ui_status_draw(struct ui_screen *u);
