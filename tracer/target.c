@@ -167,10 +167,17 @@ static int request(struct target *t, const char *fmt, ...)
 	return recv_packet(t, t->timeout_ms);
 }
 
-static int reply_error(struct target *t, const char *what)
+/* Say what was asked (printf-style) and what the stub said instead. */
+static int reply_error(struct target *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int reply_error(struct target *t, const char *fmt, ...)
 {
+	char what[128];
 	int code = 0;
+	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
 	if (rsp_is_error(t->parser.pkt, t->parser.pkt_len, &code))
 		return err_set("%s: the gdbstub answered E%02x", what, code);
 	if (t->parser.pkt_len == 0)
@@ -343,7 +350,7 @@ static int parse_reg_reply(struct target *t, int regnum)
 
 	if (t->parser.pkt_len != want ||
 	    rsp_le_u64(t->parser.pkt, t->parser.pkt_len, &t->reg[regnum]) < 0)
-		return reply_error(t, r ? r->name : "reading a register");
+		return reply_error(t, "%s", r ? r->name : "reading a register");
 	t->reg_valid[regnum] = 1;
 	return 0;
 }
@@ -437,11 +444,8 @@ int target_read_mem(struct target *t, uint64_t addr, void *buf, size_t len)
 		if (request(t, "m%" PRIx64 ",%zx", addr, n) < 0)
 			return -1;
 		if (t->parser.pkt_len != 2 * n ||
-		    rsp_hex_decode(t->parser.pkt, t->parser.pkt_len, p, n) != (int)n) {
-			char what[64];
-			snprintf(what, sizeof what, "reading memory at 0x%" PRIx64, addr);
-			return reply_error(t, what);
-		}
+		    rsp_hex_decode(t->parser.pkt, t->parser.pkt_len, p, n) != (int)n)
+			return reply_error(t, "reading memory at 0x%" PRIx64, addr);
 		addr += n;
 		p += n;
 		len -= n;
@@ -462,11 +466,8 @@ int target_write_mem(struct target *t, uint64_t addr, const void *buf, size_t le
 		rsp_hex_encode(p, n, pkt + h);
 		if (send_packet(t, pkt, (size_t)h + 2 * n) < 0 || recv_packet(t, t->timeout_ms) < 0)
 			return -1;
-		if (strcmp(t->parser.pkt, "OK") != 0) {
-			char what[64];
-			snprintf(what, sizeof what, "writing memory at 0x%" PRIx64, addr);
-			return reply_error(t, what);
-		}
+		if (strcmp(t->parser.pkt, "OK") != 0)
+			return reply_error(t, "writing memory at 0x%" PRIx64, addr);
 		addr += n;
 		p += n;
 		len -= n;
@@ -488,12 +489,8 @@ static int z_packet(struct target *t, char op, int hw, uint64_t addr)
 {
 	if (request(t, "%c%d,%" PRIx64 ",4", op, hw ? 1 : 0, addr) < 0)
 		return -1;
-	if (strcmp(t->parser.pkt, "OK") != 0) {
-		char what[64];
-		snprintf(what, sizeof what, "%s a breakpoint at 0x%" PRIx64,
-			 op == 'Z' ? "setting" : "clearing", addr);
-		return reply_error(t, what);
-	}
+	if (strcmp(t->parser.pkt, "OK") != 0)
+		return reply_error(t, "%s a breakpoint at 0x%" PRIx64, op == 'Z' ? "setting" : "clearing", addr);
 	return 0;
 }
 

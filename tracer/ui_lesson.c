@@ -4,31 +4,9 @@
  * Chinese text has no spaces and its characters take two columns, so the
  * wrapping counts columns with wcwidth() and breaks between any two
  * characters when a line has no space to break at. */
-#include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "ui_screen.h"
-
-/* Columns and bytes of the UTF-8 character at p (a bad byte counts as one
- * column, one byte, so nothing stalls). */
-static int char_at(const char *p, size_t *bytes)
-{
-	mbstate_t st;
-	wchar_t wc;
-	size_t n;
-	int w;
-
-	memset(&st, 0, sizeof st);
-	n = mbrtowc(&wc, p, MB_CUR_MAX, &st);
-	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-		*bytes = 1;
-		return 1;
-	}
-	*bytes = n;
-	w = wcwidth(wc);
-	return w < 0 ? 1 : w;
-}
 
 /* Length in bytes of the next line of at most width columns from p. */
 static size_t wrap(const char *p, int width)
@@ -38,7 +16,7 @@ static size_t wrap(const char *p, int width)
 
 	while (p[off] && p[off] != '\n') {
 		size_t b;
-		int w = char_at(p + off, &b);
+		int w = ui_screen_char(p + off, &b);
 
 		if (cols + w > width)
 			return last_space ? last_space : (off ? off : b);

@@ -56,6 +56,24 @@ void ui_screen_layout(struct ui_screen *u)
 	u->console = (struct ui_rect){ body_y + body_h - console_h, 0, console_h, left_w };
 }
 
+int ui_screen_char(const char *p, size_t *bytes)
+{
+	mbstate_t st;
+	wchar_t wc;
+	size_t n;
+	int w;
+
+	memset(&st, 0, sizeof st);
+	n = mbrtowc(&wc, p, MB_CUR_MAX, &st);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		*bytes = 1;
+		return 1;
+	}
+	*bytes = n;
+	w = wcwidth(wc);
+	return w < 0 ? 1 : w;
+}
+
 void ui_screen_put(int y, int x, int w, attr_t attr, const char *text, int pad)
 {
 	int n = 0;
@@ -67,21 +85,9 @@ void ui_screen_put(int y, int x, int w, attr_t attr, const char *text, int pad)
 	/* Count columns, not bytes: text may hold UTF-8 arrows, and Chinese
 	 * characters take two columns each. */
 	for (const char *p = text; *p; ) {
-		mbstate_t st;
-		wchar_t wc;
 		size_t len;
-		int cw;
+		int cw = ui_screen_char(p, &len);
 
-		memset(&st, 0, sizeof st);
-		len = mbrtowc(&wc, p, MB_CUR_MAX, &st);
-		if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
-			len = 1;	/* a stray byte: show it as one column */
-			cw = 1;
-		} else {
-			cw = wcwidth(wc);
-			if (cw < 0)
-				cw = 1;
-		}
 		if (n + cw > w)
 			break;
 		addnstr(p, (int)len);

@@ -69,6 +69,10 @@ void ui_screen_layout(struct ui_screen *u);
  * rest of the width with blanks when pad is set. */
 void ui_screen_put(int y, int x, int w, attr_t attr, const char *text, int pad);
 
+/* The UTF-8 character at p: its display columns (2 for Chinese), and its
+ * length in *bytes.  A stray byte counts as one column, one byte. */
+int ui_screen_char(const char *p, size_t *bytes);
+
 /* A panel heading in the panel's first row. */
 void ui_screen_title(const struct ui_screen *u, const struct ui_rect *r, const char *title, int focused);
 
