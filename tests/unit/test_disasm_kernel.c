@@ -8,6 +8,7 @@
  * The bundled kernel is the one students read first, so here the names
  * must match objdump's too, not only the instructions. */
 #include "check.h"
+#include "objdump_text.h"
 #include "disasm.h"
 #include "err.h"
 #include "image.h"
@@ -22,57 +23,6 @@ static int symbolize(void *ctx, uint64_t addr, char *buf, size_t cap)
 {
 	stage_symbol_of(ctx, addr, buf, cap);
 	return strcmp(buf, "unknown") == 0 ? -1 : 0;
-}
-
-/* Whitespace runs become one space; with names = 0, " <...>" goes too. */
-static void normalize(const char *in, char *out, size_t cap, int names)
-{
-	size_t n = 0;
-
-	while (isspace((unsigned char)*in))
-		in++;
-	for (; *in && n + 1 < cap; in++) {
-		if (!names && in[0] == ' ' && in[1] == '<') {
-			const char *e = strchr(in, '>');
-			if (e) {
-				in = e;
-				continue;
-			}
-		}
-		if (isspace((unsigned char)*in)) {
-			if (n && out[n - 1] != ' ')
-				out[n++] = ' ';
-		} else {
-			out[n++] = *in;
-		}
-	}
-	while (n && out[n - 1] == ' ')
-		n--;
-	out[n] = '\0';
-}
-
-/* objdump prints a target as "80200010 <main>"; bootscope as "0x80200010
- * <main>".  Prefix every hex number that is followed by " <" with 0x. */
-static void objdump_addresses(const char *in, char *out, size_t cap)
-{
-	size_t n = 0;
-
-	while (*in && n + 3 < cap) {
-		size_t k = 0;
-
-		while (isxdigit((unsigned char)in[k]))
-			k++;
-		if (k && strncmp(in + k, " <", 2) == 0 &&
-		    (n == 0 || out[n - 1] == ',' || out[n - 1] == ' ' || out[n - 1] == '\t')) {
-			out[n++] = '0';
-			out[n++] = 'x';
-		}
-		if (k == 0)
-			k = 1;
-		while (k-- && n + 1 < cap)
-			out[n++] = *in++;
-	}
-	out[n] = '\0';
 }
 
 /* A source of instruction bytes: an image, or a plain buffer at base.
