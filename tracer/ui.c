@@ -377,6 +377,8 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 
 		if (s->ended && s->end_unexpected)
 			return err_set("%s", s->event);
+		if (!s->target_open)	/* a restart that could not start QEMU again */
+			return -1;
 		draw(u);
 		pfd[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = ui_sigpipe[0], .events = POLLIN };
