@@ -312,8 +312,9 @@ static int add_include(struct scan *sc, const struct tag *t)
 /* The text up to the next tag, without surrounding white space. */
 static int read_arch(struct scan *sc)
 {
-	const char *lt = memchr(sc->s + sc->pos, '<', sc->len - sc->pos);
-	struct text v = { sc->s + sc->pos, lt ? (size_t)(lt - v.s) : 0 };
+	const char *start = sc->s + sc->pos;
+	const char *lt = memchr(start, '<', sc->len - sc->pos);
+	struct text v = { start, lt ? (size_t)(lt - start) : 0 };
 
 	while (v.len && is_space(v.s[0])) {
 		v.s++;
