@@ -58,7 +58,7 @@ DEBS := gcc make pkg-config python3 gcc-riscv64-unknown-elf qemu-system-misc ope
         gdb-multiarch libncurses-dev libelf-dev libdw-dev binutils-dev \
         binutils-multiarch-dev tmux clang libclang-rt-14-dev
 
-.PHONY: all kernel tracer run run-loader trace debug gdb test test-fast bench fuzz deps clean help
+.PHONY: all kernel tracer run run-loader trace debug gdb test bench fuzz deps clean help
 .DEFAULT_GOAL := all
 
 all: kernel tracer
@@ -230,5 +230,10 @@ help:
 	@echo "make run        boot the kernel with QEMU's OpenSBI (ends by itself)"
 	@echo "make run-loader boot build/os.bin the seeds' way (fw_jump.bin + loader)"
 	@echo "make trace      open bootscope on the bundled kernel (BOOTSCOPE_ARGS= to add options)"
+	@echo "make debug      QEMU paused, gdbstub on 127.0.0.1:$(GDBPORT) (your own port)"
+	@echo "make gdb        gdb-multiarch with gdbscripts/ on that port (a second terminal)"
 	@echo "make test       run the whole test suite (also under ASan + UBSan)"
+	@echo "make bench      bootscope against gdb-multiarch, side by side (bench/RESULTS.md)"
+	@echo "make fuzz       run each libFuzzer target FUZZ_SECONDS (default 60)"
 	@echo "make deps       install the Debian packages that are missing"
+	@echo "make clean      remove build/"
