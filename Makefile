@@ -123,7 +123,7 @@ run-loader: deps
 	$(QEMU_VIRT) -bios $(FW_JUMP) -device loader,file=build/os.bin,addr=0x80200000
 
 trace: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory kernel $(BUILD)/bootscope
 	$(BUILD)/bootscope $(BOOTSCOPE_ARGS) build/kernel.elf
 
 # The same walk in plain gdb: QEMU paused at the reset vector with its
