@@ -34,9 +34,9 @@ static struct code_line *slot(struct code *c, uint64_t addr)
 	return &c->lines[(addr >> 1) % CODE_CACHE];
 }
 
-static int cached(const struct code *c, const struct code_line *e, uint64_t addr)
+static int cached(const struct code_line *e, uint64_t addr)
 {
-	return e->len && e->addr == addr && e->generation == c->target->mem_generation;
+	return e->len && e->addr == addr;
 }
 
 /* Decode what a block of memory holds from addr on. */
@@ -54,7 +54,6 @@ static void decode_block(struct code *c, uint64_t addr, const uint8_t *b, size_t
 			break;
 		e->addr = addr + off;
 		e->len = len;
-		e->generation = c->target->mem_generation;
 		off += (size_t)len;
 	}
 }
@@ -64,7 +63,7 @@ const struct code_line *code_at(struct code *c, uint64_t addr)
 	struct code_line *e = slot(c, addr);
 	uint8_t b[CODE_BLOCK];
 
-	if (cached(c, e, addr))
+	if (cached(e, addr))
 		return e;
 	/* One round trip decodes the next few lines too; near the end of a
 	 * memory region the block read fails, so fall back to halfwords. */
@@ -78,7 +77,7 @@ const struct code_line *code_at(struct code *c, uint64_t addr)
 			return NULL;
 		decode_block(c, addr, b, n);
 	}
-	if (!cached(c, e, addr)) {
+	if (!cached(e, addr)) {
 		err_set("cannot decode the instruction at 0x%" PRIx64, addr);
 		return NULL;
 	}

@@ -2,8 +2,9 @@
  *
  * Reading memory is a round trip to the gdbstub; decoding is libopcodes'
  * work.  Both are done once per address: a miss reads a block and decodes
- * every instruction in it, and the cache is dropped when memory is written
- * through the target (its mem_generation moves) or on request (a reset).
+ * every instruction in it.  bootscope never writes guest memory, but the
+ * guest may (a loader copying code), so the session drops the cache
+ * whenever the CPU has run freely, and on a reset.
  */
 #ifndef BOOTSCOPE_CODE_H
 #define BOOTSCOPE_CODE_H
@@ -19,7 +20,6 @@
 struct code_line {
 	uint64_t addr;
 	int len;			/* 0: empty slot */
-	unsigned long generation;	/* the target's mem_generation when decoded */
 	char text[80];
 };
 
@@ -38,7 +38,7 @@ void code_free(struct code *c);
  * read or decoded. */
 const struct code_line *code_at(struct code *c, uint64_t addr);
 
-/* Forget everything decoded (the machine was reset). */
+/* Forget everything decoded (the guest ran, or the machine was reset). */
 void code_forget(struct code *c);
 
 #endif

@@ -354,6 +354,7 @@ int session_continue(struct session *s)
 		return -1;
 	}
 	s->running = 1;
+	code_forget(&s->code);	/* the guest may write code while it runs */
 	set_event(s, "running (Ctrl-C stops)");
 	return 0;
 }

@@ -453,28 +453,6 @@ int target_read_mem(struct target *t, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
-int target_write_mem(struct target *t, uint64_t addr, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	char pkt[2100];
-
-	t->mem_generation++;
-	while (len > 0) {
-		size_t n = len < 1024 ? len : 1024;	/* QEMU drops an M over ~4 KB */
-		int h = snprintf(pkt, sizeof pkt, "M%" PRIx64 ",%zx:", addr, n);
-
-		rsp_hex_encode(p, n, pkt + h);
-		if (send_packet(t, pkt, (size_t)h + 2 * n) < 0 || recv_packet(t, t->timeout_ms) < 0)
-			return -1;
-		if (strcmp(t->parser.pkt, "OK") != 0)
-			return reply_error(t, "writing memory at 0x%" PRIx64, addr);
-		addr += n;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /* ---- running ------------------------------------------------------------ */
 
 const struct target_bp *target_break_at(const struct target *t, uint64_t addr)

@@ -48,7 +48,6 @@ struct target {
 	uint64_t *reg;		/* indexed by regnum, nreg long */
 	uint8_t *reg_valid;
 	size_t nreg;
-	unsigned long mem_generation;	/* bumps on every memory write */
 
 	struct target_bp bps[TARGET_MAX_BPS];
 	size_t nbps;
@@ -80,7 +79,6 @@ int target_read_reg(struct target *t, int regnum, uint64_t *out);
 int target_read_regs(struct target *t, const int *regnums, size_t n, uint64_t *out);
 
 int target_read_mem(struct target *t, uint64_t addr, void *buf, size_t len);
-int target_write_mem(struct target *t, uint64_t addr, const void *buf, size_t len);
 
 /* One instruction, stepping off a breakpoint at the pc if there is one.
  * Fills *stop.  0, or -1 (check t->gone: QEMU ended). */

@@ -99,6 +99,16 @@ void ui_csrs_draw(struct ui_screen *u)
 		snprintf(buf, sizeof buf, "%-8s 0x%016" PRIx64, session_csr_names[c], g->csr[c]);
 		csr_line(u, y++, buf, session_csr_changed(s, c));
 	}
+	if (y + 1 < end) {	/* where traps go, in words */
+		char m[48], t[48];
+
+		csr_tvec_describe(g->csr[CSR_MTVEC], m, sizeof m);
+		csr_tvec_describe(g->csr[CSR_STVEC], t, sizeof t);
+		snprintf(buf, sizeof buf, "mtvec %s", m);
+		csr_line(u, y++, buf, 0);
+		snprintf(buf, sizeof buf, "stvec %s", t);
+		csr_line(u, y++, buf, 0);
+	}
 	if (y < end && g->csr[CSR_SCAUSE]) {
 		snprintf(buf, sizeof buf, "scause: %s", csr_cause_name(g->csr[CSR_SCAUSE]));
 		csr_line(u, y++, buf, 0);
