@@ -156,6 +156,10 @@ HAND_XML = [
 
 
 def write(target, name, data):
+    # Seeds are inputs, not build outputs: an ELF seed is named
+    # good.elf.seed, so nothing takes it for something the build made.
+    if name.endswith((".elf", ".o")):
+        name += ".seed"
     d = os.path.join(CORPUS, target)
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, name), "wb") as f:
