@@ -69,74 +69,96 @@ static int send_packet(struct target *t, const char *payload, size_t len)
 	return 0;
 }
 
-/* Wait for the next whole packet (it is left in t->parser.pkt).  Acks are
+/* What take_packet found in the bytes already received. */
+enum take { TAKE_DRY, TAKE_PACKET, TAKE_LOST };
+
+/* Feed the received bytes to the parser until a whole packet is in
+ * t->parser.pkt (TAKE_PACKET) or they run out (TAKE_DRY).  Acks are
  * skipped, a '-' resends our last packet, a damaged packet is answered
  * with '-' so the stub sends it again.
  *
  * In a batch (several requests sent in one write) neither works: the stub
  * answers '-' with its *last* packet, and resending ours would repeat the
- * whole batch.  So there (batch = 1) a '-' or a damaged packet only takes
- * this request's place in the stream, and recv_packet_in returns 1: the
- * caller asks again alone. */
+ * whole batch.  So there a '-' or a damaged packet only takes this
+ * request's place in the stream (TAKE_LOST): the caller asks again alone.
+ * *resends and *bad count across calls for one reply. */
+static int take_packet(struct target *t, int batch, int *resends, int *bad)
+{
+	while (t->rx_pos < t->rx_len) {
+		size_t used;
+		enum rsp_event ev = rsp_feed(&t->parser, t->rx + t->rx_pos, t->rx_len - t->rx_pos, &used);
+
+		t->rx_pos += used;
+		switch (ev) {
+		case RSP_EV_PACKET:
+			if (t->parser.notification)
+				continue;
+			t->ack_owed = 1;
+			return TAKE_PACKET;
+		case RSP_EV_NAK:
+			if (batch)
+				return TAKE_LOST;
+			if (++*resends > MAX_RESENDS)
+				return err_set("the gdbstub keeps rejecting our packets (checksum errors on its side)");
+			if (conn_write(&t->conn, t->tx + 1, t->tx_len, t->timeout_ms) < 0)
+				return -1;
+			continue;
+		case RSP_EV_BAD_CHECKSUM:
+			if (batch)
+				return TAKE_LOST;
+			if (++*bad > MAX_BAD)
+				return err_set("the gdbstub sends damaged packets (%d bad checksums in a row)", *bad);
+			if (conn_write(&t->conn, "-", 1, t->timeout_ms) < 0)
+				return -1;
+			continue;
+		case RSP_EV_OVERFLOW:	/* no QEMU sends that: give up */
+			t->ack_owed = 1;
+			err_set("the gdbstub sent a packet larger than %d bytes: is it a QEMU gdbstub?",
+				RSP_MAX_PACKET);
+			return broken(t);
+		default:
+			continue;
+		}
+	}
+	return TAKE_DRY;
+}
+
+/* Read more bytes into rx, waiting at most timeout_ms: 1 if some came, 0 if
+ * none in time, -1 on error or a closed connection (gone). */
+static int fill(struct target *t, int timeout_ms)
+{
+	ssize_t n = conn_read(&t->conn, t->rx, sizeof t->rx, timeout_ms);
+
+	if (n == 0)
+		return gone(t);
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -1;
+	t->rx_pos = 0;
+	t->rx_len = (size_t)n;
+	return 1;
+}
+
+/* Wait for the next whole packet (left in t->parser.pkt): 0, or 1 when a
+ * batch request lost its place (see take_packet), or -1. */
 static int recv_packet_in(struct target *t, int timeout_ms, int batch)
 {
 	long long deadline = clock_ms() + timeout_ms;
 	int resends = 0, bad = 0;
 
 	for (;;) {
-		while (t->rx_pos < t->rx_len) {
-			size_t used;
-			enum rsp_event ev = rsp_feed(&t->parser, t->rx + t->rx_pos,
-						     t->rx_len - t->rx_pos, &used);
+		int rc = take_packet(t, batch, &resends, &bad);
 
-			t->rx_pos += used;
-			switch (ev) {
-			case RSP_EV_PACKET:
-				if (t->parser.notification)
-					continue;
-				t->ack_owed = 1;
-				return 0;
-			case RSP_EV_NAK:
-				if (batch)
-					return 1;
-				if (++resends > MAX_RESENDS)
-					return err_set("the gdbstub keeps rejecting our packets (checksum errors on its side)");
-				if (conn_write(&t->conn, t->tx + 1, t->tx_len, t->timeout_ms) < 0)
-					return -1;
-				continue;
-			case RSP_EV_BAD_CHECKSUM:
-				if (batch)
-					return 1;
-				if (++bad > MAX_BAD)
-					return err_set("the gdbstub sends damaged packets (%d bad checksums in a row)", bad);
-				if (conn_write(&t->conn, "-", 1, t->timeout_ms) < 0)
-					return -1;
-				continue;
-			case RSP_EV_OVERFLOW:	/* no QEMU sends that: give up */
-				t->ack_owed = 1;
-				err_set("the gdbstub sent a packet larger than %d bytes: is it a QEMU gdbstub?",
-					RSP_MAX_PACKET);
-				return broken(t);
-			default:
-				continue;
-			}
-		}
+		if (rc < 0)
+			return -1;
+		if (rc != TAKE_DRY)
+			return rc == TAKE_LOST;
 		long long left = deadline - clock_ms();
-		ssize_t n;
-
 		if (left <= 0) {
 			err_set("the gdbstub at %s did not answer within %d ms", t->conn.endpoint, timeout_ms);
 			return broken(t);
 		}
-		n = conn_read(&t->conn, t->rx, sizeof t->rx, (int)left);
-		if (n == 0)
-			return gone(t);
-		if (n < 0 && errno == EAGAIN)
-			continue;
-		if (n < 0)
+		if (fill(t, (int)left) < 0)
 			return -1;
-		t->rx_pos = 0;
-		t->rx_len = (size_t)n;
 	}
 }
 
@@ -497,16 +519,21 @@ int target_break_remove(struct target *t, uint64_t addr)
 	return 0;
 }
 
-static int wait_stop(struct target *t, struct rsp_stop *stop, int timeout_ms)
+/* The packet in t->parser.pkt is a stop reply: the CPU no longer runs
+ * (and after W or X, there is no CPU at all). */
+static int stopped(struct target *t, struct rsp_stop *stop)
 {
-	if (recv_packet(t, timeout_ms) < 0)
-		return -1;
 	if (rsp_parse_stop(t->parser.pkt, t->parser.pkt_len, stop) < 0)
 		return err_prefix("the gdbstub's stop reply");
 	t->running = 0;
 	if (stop->kind != RSP_STOP_SIGNAL)
 		t->gone = 1;
 	return 0;
+}
+
+static int wait_stop(struct target *t, struct rsp_stop *stop, int timeout_ms)
+{
+	return recv_packet(t, timeout_ms) < 0 ? -1 : stopped(t, stop);
 }
 
 static int raw_step(struct target *t, struct rsp_stop *stop)
@@ -580,52 +607,22 @@ int target_poll(struct target *t, struct rsp_stop *stop, int timeout_ms)
 			t->rx_len += (size_t)n;
 		return 0;
 	}
-	/* Nothing buffered and nothing on the wire yet: still running. */
-	if (t->rx_pos == t->rx_len) {
-		ssize_t n = conn_read(&t->conn, t->rx, sizeof t->rx, timeout_ms);
+	/* Whatever has come is fed to the parser; a stop reply may arrive in
+	 * pieces over several polls (the parser keeps its place), so only
+	 * the first read waits. */
+	int resends = 0, bad = 0, wait = timeout_ms;
 
-		if (n == 0)
-			return gone(t);
-		if (n < 0)
-			return errno == EAGAIN ? 0 : -1;
-		t->rx_pos = 0;
-		t->rx_len = (size_t)n;
-	}
-	/* Bytes came: either a whole stop reply is here, or the rest of it
-	 * follows at once. */
 	for (;;) {
-		while (t->rx_pos < t->rx_len) {
-			size_t used;
-			enum rsp_event ev = rsp_feed(&t->parser, t->rx + t->rx_pos,
-						     t->rx_len - t->rx_pos, &used);
-			t->rx_pos += used;
-			if (ev == RSP_EV_PACKET && !t->parser.notification) {
-				t->ack_owed = 1;
-				if (rsp_parse_stop(t->parser.pkt, t->parser.pkt_len, stop) < 0)
-					return err_prefix("the gdbstub's stop reply");
-				t->running = 0;
-				if (stop->kind != RSP_STOP_SIGNAL)
-					t->gone = 1;
-				return 1;
-			}
-			if (ev == RSP_EV_BAD_CHECKSUM && conn_write(&t->conn, "-", 1, t->timeout_ms) < 0)
-				return -1;
-			/* The stub lost our 'c' on the way: it does not run. */
-			if (ev == RSP_EV_NAK && conn_write(&t->conn, t->tx + 1, t->tx_len, t->timeout_ms) < 0)
-				return -1;
-			if (ev == RSP_EV_OVERFLOW) {
-				err_set("the gdbstub sent a packet larger than %d bytes: is it a QEMU gdbstub?",
-					RSP_MAX_PACKET);
-				return broken(t);
-			}
-		}
-		ssize_t n = conn_read(&t->conn, t->rx, sizeof t->rx, 0);
-		if (n == 0)
-			return gone(t);
-		if (n < 0)
-			return errno == EAGAIN ? 0 : -1;
-		t->rx_pos = 0;
-		t->rx_len = (size_t)n;
+		int rc = take_packet(t, 0, &resends, &bad);
+
+		if (rc < 0)
+			return -1;
+		if (rc == TAKE_PACKET)
+			return stopped(t, stop) < 0 ? -1 : 1;
+		rc = fill(t, wait);
+		if (rc <= 0)
+			return rc;	/* 0: still running */
+		wait = 0;
 	}
 }
 
