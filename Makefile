@@ -103,7 +103,7 @@ $(BUILD)/bootscope: $(TRACER_OBJ)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/unit/%: tests/unit/%.c tests/check.h tests/unit/objdump_text.h $(LIB_OBJ) | $(BUILD)/tests/unit
+$(BUILD)/tests/unit/%: tests/unit/%.c tests/check.h $(wildcard tests/unit/*.h) $(LIB_OBJ) | $(BUILD)/tests/unit
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS) -o $@
 

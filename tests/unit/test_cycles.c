@@ -10,6 +10,8 @@
  * down with us if it fires.
  */
 #include "check.h"
+#include "clock.h"
+#include "leaks.h"
 #include "err.h"
 #include "session.h"
 
@@ -21,36 +23,6 @@
 #define CYCLES 100
 
 static char base[64];
-
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
-/* Entries of dir whose name starts with prefix ("" counts them all). */
-static int count_in(const char *dir, const char *prefix)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && strncmp(e->d_name, prefix, strlen(prefix)) == 0)
-			n++;
-	closedir(d);
-	return n;
-}
-
-/* Our open fds, not counting the one opendir() itself holds. */
-static int fd_count(void)
-{
-	return count_in("/proc/self/fd", "") - 1;
-}
 
 /* Our children, zombies included: /proc/PID/task/PID/children. */
 static int child_count(void)
@@ -96,9 +68,9 @@ int main(void)
 
 	fds0 = fd_count();
 	kids0 = child_count();
-	t0 = now_ms();
+	t0 = clock_ms();
 	for (int i = 0; i < CYCLES; i++) {
-		long c0 = now_ms();
+		long c0 = clock_ms();
 
 		if (session_start(&s, &o) == 0) {
 			started++;
@@ -116,11 +88,11 @@ int main(void)
 			printf("# cycle %d: %s\n", i, err_msg());
 		}
 		session_end(&s);
-		if (now_ms() - c0 > worst)
-			worst = now_ms() - c0;
+		if (clock_ms() - c0 > worst)
+			worst = clock_ms() - c0;
 	}
-	printf("# %d cycles in %ld ms (%ld ms each, the slowest %ld ms)\n", CYCLES, now_ms() - t0,
-	       (now_ms() - t0) / CYCLES, worst);
+	printf("# %d cycles in %ld ms (%ld ms each, the slowest %ld ms)\n", CYCLES, (long)(clock_ms() - t0),
+	       (long)(clock_ms() - t0) / CYCLES, worst);
 	CHECK_EQ_U64(started, CYCLES);
 	CHECK_EQ_U64(stepped, (CYCLES + 1) / 3);
 	CHECK_EQ_U64(ran, CYCLES / 3);

@@ -6,6 +6,8 @@
  * PR_SET_PDEATHSIG takes any QEMU down with us if we die.
  */
 #include "check.h"
+#include "clock.h"
+#include "leaks.h"
 #include "err.h"
 #include "qemu.h"
 
@@ -25,33 +27,6 @@
 #include <unistd.h>
 
 static char base[64];
-
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
-static int count_in(const char *dir, const char *prefix)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
-	closedir(d);
-	return n;
-}
-
-static int fd_count(void)
-{
-	return count_in("/proc/self/fd", "");
-}
 
 static int gdb_connect(const char *endpoint)
 {
@@ -92,13 +67,13 @@ static void send_pkt(int fd, const char *body)
  * ms pass; returns 1 if found.  buf keeps everything read. */
 static int wait_for(int fd, struct qemu *q, const char *n1, const char *n2, char *buf, size_t cap, int ms)
 {
-	long deadline = now_ms() + ms;
+	long deadline = clock_ms() + ms;
 	size_t len = 0;
 
 	buf[0] = '\0';
 	while (!strstr(buf, n1) && !(n2 && strstr(buf, n2))) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long left = deadline - now_ms();
+		long left = deadline - clock_ms();
 		ssize_t r;
 
 		if (left <= 0 || len + 1 >= cap || poll(&p, 1, (int)left) <= 0)
@@ -116,10 +91,10 @@ static int wait_for(int fd, struct qemu *q, const char *n1, const char *n2, char
 
 static int reap_within(struct qemu *q, int ms)
 {
-	long deadline = now_ms() + ms;
+	long deadline = clock_ms() + ms;
 
 	while (!qemu_reap(q)) {
-		if (now_ms() > deadline)
+		if (clock_ms() > deadline)
 			return 0;
 		usleep(5000);
 	}
@@ -354,8 +329,8 @@ static void test_parent_death(void)
 	qpid = q.pid;
 	kill(helper, SIGKILL);
 	waitpid(helper, &st, 0);
-	deadline = now_ms() + 3000;
-	while (qpid > 0 && (r = waitpid(qpid, &st, WNOHANG)) == 0 && now_ms() < deadline)
+	deadline = clock_ms() + 3000;
+	while (qpid > 0 && (r = waitpid(qpid, &st, WNOHANG)) == 0 && clock_ms() < deadline)
 		usleep(5000);
 	CHECK(qpid > 0 && r == qpid && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	/* The helper died without qemu_stop: clean its directory here. */
