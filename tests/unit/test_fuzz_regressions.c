@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "slurp.h"
 #include "fuzz/targets.h"
 
 static const struct {
@@ -24,26 +25,6 @@ static const struct {
 	{ "tdesc", fuzz_tdesc },
 	{ "image", fuzz_image },
 };
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	long n;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc(n ? (size_t)n : 1)) != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	if (buf)
-		*len = (size_t)n;
-	return buf;
-}
 
 static int not_hidden(const struct dirent *e)
 {

@@ -2,6 +2,7 @@
  * tests/unit/fixtures/tiny.* and against Debian's OpenSBI firmware, with the
  * cross binutils (nm, addr2line, objcopy) as the reference. */
 #include "check.h"
+#include "slurp.h"
 #include "err.h"
 #include "image.h"
 
@@ -49,25 +50,6 @@ static char *capture(const char *cmd)
 		return NULL;
 	}
 	return s;
-}
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n)
-		*len = (size_t)n;
-	else {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
 }
 
 /* The line of tests/unit/fixtures/FILE that holds marker, or 0. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "slurp.h"
 #include "err.h"
 #include "tdesc.h"
 
@@ -28,25 +29,14 @@ static int parse(struct tdesc *d, const char *xml)
 	return parse_n(d, xml, strlen(xml));
 }
 
-static char *slurp(const char *name, size_t *len)
+/* A fixture of tests/unit/fixtures, NUL-terminated. */
+static char *fixture(const char *name, size_t *len)
 {
 	const char *top = getenv("TOP");
 	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
 
 	snprintf(path, sizeof path, "%s/tests/unit/fixtures/%s", top ? top : ".", name);
-	f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc(n > 0 ? (size_t)n : 1);
-	*len = fread(buf, 1, (size_t)n, f);
-	fclose(f);
-	return buf;
+	return (char *)slurp(path, len);
 }
 
 /* What the target layer does: a document, then its includes in order. */
@@ -54,7 +44,7 @@ static int load(struct tdesc *d, const char *name, int depth)
 {
 	char inc[8][TDESC_HREF_MAX];
 	size_t n, i, len;
-	char *xml = slurp(name, &len);
+	char *xml = fixture(name, &len);
 	int rc;
 
 	if (!xml || depth > 4)
@@ -81,7 +71,7 @@ static void test_qemu(void)
 	int unique = 1;
 
 	tdesc_init(&d);
-	xml = slurp("target.xml", &len);
+	xml = fixture("target.xml", &len);
 	CHECK(xml != NULL);
 	if (!xml)
 		return;
@@ -142,7 +132,7 @@ static void test_truncated(const char *name)
 {
 	struct tdesc d;
 	size_t len, n, last;
-	char *xml = slurp(name, &len);
+	char *xml = fixture(name, &len);
 	int ok = 1;
 
 	CHECK(xml != NULL);
