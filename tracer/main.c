@@ -122,7 +122,7 @@ static int run_check(const struct session_opts *o, int json, int timeout_ms)
 
 	if (!fatal && !main_cancel) {
 		if (session_start(&s, o) < 0)
-			doctor_add(&d, "start", "fix what the message names", "%s", err_msg());
+			doctor_add(&d, "start", d.n ? "the findings above say why QEMU would not start" : "see what QEMU says", "%s", err_msg());
 		else if (doctor_dynamic(&d, &s, timeout_ms, &main_cancel) < 0) {
 			fprintf(stderr, "bootscope: %s\n", err_msg());
 			session_end(&s);
