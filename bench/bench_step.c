@@ -27,11 +27,14 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "board.h"
 #include "qemu.h"
 #include "session.h"
 #include "target.h"
 
 #define REPLY_TIMEOUT_MS 3000
+#define NGPR 33		/* 'g' on qemu-system-riscv64: x0..x31, pc */
+#define PC 32
 
 static pid_t bench_qemu_pid;
 
@@ -108,10 +111,13 @@ static int fail(const char *what)
 static int bench_step(unsigned long n, const char *kernel)
 {
 	struct qemu q = { .console_fd = -1 };
-	struct qemu_opts qo = { .bios = "default", .kernel = kernel };
+	const struct board *b = board_default();
+	struct qemu_opts qo = { .qemu = b->qemu, .machine = b->machine, .bios = "default", .kernel = kernel };
 	struct target t = { .conn.fd = -1 };
 	struct rsp_stop stop;
-	uint64_t gpr[TARGET_NGPR], first_pc, last_pc = 0;
+	/* x0..x31 and pc: what 'g' carries on this stub. */
+	int nums[NGPR];
+	uint64_t gpr[NGPR], first_pc, last_pc = 0;
 	double *v = calloc(3 * n, sizeof *v), *vs = v + n, *vg = v + 2 * n;
 	struct rusage r0, r1;
 	int rc = 1;
@@ -123,28 +129,30 @@ static int bench_step(unsigned long n, const char *kernel)
 		goto out;
 	}
 	bench_qemu_pid = q.pid;
-	if (target_open(&t, q.endpoint, REPLY_TIMEOUT_MS) < 0 || target_read_gprs(&t, gpr) < 0) {
+	for (int i = 0; i < NGPR; i++)
+		nums[i] = i;
+	if (target_open(&t, q.endpoint, REPLY_TIMEOUT_MS) < 0 || target_regs_read(&t, nums, NGPR, gpr) < 0) {
 		rc = fail("target_open");
 		goto out;
 	}
-	first_pc = gpr[TARGET_PC];
+	first_pc = gpr[PC];
 	getrusage(RUSAGE_SELF, &r0);
 	for (unsigned long i = 0; i < n; i++) {
 		double t0 = now_us(), t1;
 
-		if (target_step(&t, &stop) < 0 || t.gone) {
+		if (target_run_step(&t, &stop) < 0 || t.gone) {
 			rc = fail("step");
 			goto out;
 		}
 		t1 = now_us();
-		if (target_read_gprs(&t, gpr) < 0) {
+		if (target_regs_read(&t, nums, NGPR, gpr) < 0) {
 			rc = fail("reading the registers");
 			goto out;
 		}
 		v[i] = now_us() - t0;
 		vs[i] = t1 - t0;
 		vg[i] = v[i] - vs[i];
-		last_pc = gpr[TARGET_PC];
+		last_pc = gpr[PC];
 	}
 	getrusage(RUSAGE_SELF, &r1);
 	printf("first_pc=0x%" PRIx64 " last_pc=0x%" PRIx64 "\n", first_pc, last_pc);
@@ -191,7 +199,8 @@ static int raw_packet(int fd)
 static int bench_raw(unsigned long n, const char *kernel)
 {
 	struct qemu q = { .console_fd = -1 };
-	struct qemu_opts qo = { .bios = "default", .kernel = kernel };
+	const struct board *b = board_default();
+	struct qemu_opts qo = { .qemu = b->qemu, .machine = b->machine, .bios = "default", .kernel = kernel };
 	struct conn c = { .fd = -1 };
 	double *v = calloc(n, sizeof *v);
 	struct rusage r0, r1;
@@ -306,8 +315,8 @@ static int bench_launch(unsigned long reps, const char *kernel)
 			}
 		}
 		cross[r] = (now_us() - t0) / 1000;
-		printf("rep=%lu launch_ms=%.2f to_kernel_ms=%.2f pc=0x%" PRIx64 " mode=%c\n", r,
-		       launch[r], cross[r], session_pc(&s), session_mode(&s));
+		printf("rep=%lu launch_ms=%.2f to_kernel_ms=%.2f pc=0x%" PRIx64 " mode=%s\n", r,
+		       launch[r], cross[r], session_pc(&s), s.mode.name);
 		if (!s.stage || s.stage->number != 3)
 			fprintf(stderr, "bench_step: ended at 0x%" PRIx64 ", not in the kernel\n",
 				session_pc(&s));

@@ -8,6 +8,7 @@
 #include "disasm.h"
 #include "err.h"
 
+#include <bfd.h>
 #include <dis-asm.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -100,26 +101,32 @@ static void disasm_forget(struct disasm *d)
 	d->have_next = 0;
 }
 
-int disasm_open(struct disasm **out, disasm_symbolize_fn fn, void *ctx)
+int disasm_open(struct disasm **out, const char *arch, disasm_symbolize_fn fn, void *ctx)
 {
-	struct disasm *d = calloc(1, sizeof *d);
+	const bfd_arch_info_type *ai = bfd_scan_arch(arch);
+	struct disasm *d;
 
 	*out = NULL;
+	if (!ai)
+		return err_set("this libopcodes does not know the architecture %s: link with -lopcodes-multiarch -lbfd-multiarch (Debian: binutils-multiarch-dev)",
+			       arch);
+	d = calloc(1, sizeof *d);
 	if (!d)
 		return err_set("out of memory for the disassembler");
 	init_disassemble_info(&d->info, d, disasm_fprintf, disasm_fprintf_styled);
-	d->info.arch = bfd_arch_riscv;
-	d->info.mach = bfd_mach_riscv64;
+	d->info.arch = ai->arch;
+	d->info.mach = ai->mach;
 	d->info.endian = BFD_ENDIAN_LITTLE;
 	d->info.endian_code = BFD_ENDIAN_LITTLE;
 	d->info.read_memory_func = buffer_read_memory;
 	d->info.memory_error_func = disasm_memory_error;
 	d->info.print_address_func = disasm_print_address;
 	disassemble_init_for_target(&d->info);
-	d->print = disassembler(bfd_arch_riscv, false, bfd_mach_riscv64, NULL);
+	d->print = disassembler(ai->arch, false, ai->mach, NULL);
 	if (!d->print) {
 		free(d);
-		return err_set("this libopcodes has no RISC-V disassembler: link with -lopcodes-multiarch -lbfd-multiarch (Debian: binutils-multiarch-dev)");
+		return err_set("this libopcodes has no disassembler for %s: link with -lopcodes-multiarch -lbfd-multiarch (Debian: binutils-multiarch-dev)",
+			       arch);
 	}
 	d->symbolize = fn;
 	d->ctx = ctx;

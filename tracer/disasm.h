@@ -1,4 +1,6 @@
-/* disasm: one RISC-V instruction to text, with binutils' libopcodes.
+/* disasm: one instruction to text, with binutils' libopcodes.
+ *
+ * For RISC-V (the architecture bootscope traces today):
  *
  * The text is what riscv64-unknown-elf-objdump -d prints for the same
  * bytes, with one space between mnemonic and operands instead of a tab,
@@ -33,9 +35,10 @@ struct disasm;
  * return 0, or return -1 if there is none.  cap is at least 1. */
 typedef int (*disasm_symbolize_fn)(void *ctx, uint64_t addr, char *buf, size_t cap);
 
-/* A disassembler for rv64; fn may be NULL (no names).  Returns 0, or -1
- * with err_set() and *out = NULL. */
-int disasm_open(struct disasm **out, disasm_symbolize_fn fn, void *ctx);
+/* A disassembler for arch, as BFD names it ("riscv:rv64", "i8086"); fn
+ * may be NULL (no names).  Returns 0, or -1 with err_set() and *out =
+ * NULL. */
+int disasm_open(struct disasm **out, const char *arch, disasm_symbolize_fn fn, void *ctx);
 
 /* Free it; NULL is fine. */
 void disasm_close(struct disasm *d);

@@ -6,15 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csr.h"
 #include "err.h"
 #include "json.h"
+#include "session_load.h"
 
-/* QEMU virt: RAM starts here; OpenSBI on rv64 keeps [RAM_BASE, KERNEL_BASE)
- * for itself and jumps to KERNEL_BASE (FW_JUMP_ADDR, fw_dynamic's default). */
-#define RAM_BASE	((uint64_t)0x80000000)
-#define KERNEL_BASE	((uint64_t)0x80200000)
-#define DEFAULT_RAM	(128ull << 20)
 #define SPIN_STEPS	32
 
 void doctor_add(struct doctor *d, const char *check, const char *fix, const char *fmt, ...)
@@ -32,7 +27,7 @@ void doctor_add(struct doctor *d, const char *check, const char *fix, const char
 	va_end(ap);
 }
 
-uint64_t doctor_ram_size(const char *const *args, int nargs)
+uint64_t doctor_ram_size(const char *const *args, int nargs, uint64_t dflt)
 {
 	for (int i = 0; i + 1 < nargs; i++) {
 		const char *v = args[i + 1];
@@ -53,24 +48,23 @@ uint64_t doctor_ram_size(const char *const *args, int nargs)
 		default: return 0;
 		}
 	}
-	return DEFAULT_RAM;
+	return dflt;
 }
 
-static const char *sym_name(const struct image *img, uint64_t addr, char *buf, size_t cap)
+const char *doctor_symbol(const struct image *img, uint64_t addr, char *buf, size_t cap)
 {
 	const struct image_symbol *s = image_symbol_at(img, addr);
 
 	if (!s)
 		snprintf(buf, cap, "no symbol");
-	else if (s->addr == addr)
-		snprintf(buf, cap, "%s", s->name);
 	else
-		snprintf(buf, cap, "%s+0x%" PRIx64, s->name, addr - s->addr);
+		image_symbol_format(buf, cap, s->name, addr - s->addr);
 	return buf;
 }
 
 /* A raw image against the ELF it should have been made from. */
-static void check_stale(struct doctor *d, const char *raw_path, const struct image *elf, uint64_t load)
+static void check_stale(struct doctor *d, const char *raw_path, const struct image *elf, uint64_t load,
+			const struct arch *a)
 {
 	struct image *raw;
 	uint8_t *want;
@@ -91,10 +85,15 @@ static void check_stale(struct doctor *d, const char *raw_path, const struct ima
 
 		for (off = 0; off < n && raw->bytes[off] == want[off]; off++)
 			;
-		if (off < n)
-			doctor_add(d, "stale", "rebuild it: riscv64-unknown-elf-objcopy --strip-all -O binary KERNEL.elf os.bin",
+		if (off < n) {
+			char fix[160];
+
+			snprintf(fix, sizeof fix, "rebuild it: %sobjcopy --strip-all -O binary KERNEL.elf os.bin",
+				 a->toolchain);
+			doctor_add(d, "stale", fix,
 			    "%s differs from %s at offset 0x%zx (0x%" PRIx64 ", %s): the raw image is stale",
-			    raw_path, elf->path, off, elf->lo + off, sym_name(elf, elf->lo + off, sym, sizeof sym));
+			    raw_path, elf->path, off, elf->lo + off, doctor_symbol(elf, elf->lo + off, sym, sizeof sym));
+		}
 	}
 	/* objcopy leaves .bss out, so the raw image may be shorter; never longer. */
 	if (raw->nbytes > want_len)
@@ -105,44 +104,19 @@ static void check_stale(struct doctor *d, const char *raw_path, const struct ima
 	image_close(raw);
 }
 
-static void check_layout(struct doctor *d, const struct image *img, const struct session_opts *o,
-			 uint64_t ram)
+/* What holds on every board: the entry has a symbol, the sections are
+ * aligned as the linker promised.  The rest is the board's (check_layout). */
+static void check_image(struct doctor *d, const struct image *img)
 {
-	int no_fw = o->bios && strcmp(o->bios, "none") == 0;
-	uint64_t jump = no_fw ? RAM_BASE : KERNEL_BASE;
-	char sym[128], sym2[128];
+	char sym[128];
 
-	/* Every firmware jumps to a fixed address: fw_jump has it built in,
-	 * and QEMU 7.2 tells fw_dynamic where the kernel is loaded, not its
-	 * ELF entry (seen on the machine: next_addr stays 0x80200000). */
-	/* Where the image starts decides what runs first; a misplaced entry
-	 * inside a well-placed image is the entry-first finding below. */
-	if (img->lo != jump)
-		doctor_add(d, "entry", no_fw ? "link the kernel at 0x80000000 for --bios none (BASE_ADDRESS in linker.ld)"
-				      : "link the kernel at 0x80200000 (BASE_ADDRESS = 0x80200000 in linker.ld)",
-		    "the %s jumps to 0x%" PRIx64 " but the kernel starts at 0x%" PRIx64 " (entry %s at 0x%" PRIx64 ")",
-		    no_fw ? "reset vector" : "firmware", jump, img->lo,
-		    sym_name(img, img->entry, sym, sizeof sym), img->entry);
-	if (img->entry != img->lo)
-		doctor_add(d, "entry-first", "put *(.text.entry) first in .text in linker.ld, and _start in .section .text.entry",
-		    "the entry %s (0x%" PRIx64 ") is not the image's first instruction: 0x%" PRIx64 " holds %s",
-		    sym_name(img, img->entry, sym, sizeof sym), img->entry, img->lo,
-		    sym_name(img, img->lo, sym2, sizeof sym2));
 	if (img->is_elf && img->nsymbols && !image_symbol_at(img, img->entry))
 		doctor_add(d, "entry-symbol", "mark the entry with a label (_start) and ENTRY(_start) in linker.ld",
 		    "no symbol marks the entry 0x%" PRIx64, img->entry);
 	else if (img->is_elf && img->nsymbols && image_symbol_at(img, img->entry)->addr != img->entry)
 		doctor_add(d, "entry-symbol", "make ENTRY() in linker.ld name the first instruction's label",
 		    "the entry 0x%" PRIx64 " is inside %s, not at a symbol", img->entry,
-		    sym_name(img, img->entry, sym, sizeof sym));
-	if (!no_fw && img->lo < KERNEL_BASE && img->hi > RAM_BASE)
-		doctor_add(d, "overlap", "link the kernel at 0x80200000 or above",
-		    "the image [0x%" PRIx64 ", 0x%" PRIx64 ") overlaps the firmware's region [0x%" PRIx64 ", 0x%" PRIx64 ")",
-		    img->lo, img->hi, RAM_BASE, KERNEL_BASE);
-	if (ram && (img->lo < RAM_BASE || img->hi > RAM_BASE + ram))
-		doctor_add(d, "ram", "link it inside RAM, or give QEMU more: --qemu-arg -m --qemu-arg 256M",
-		    "the image [0x%" PRIx64 ", 0x%" PRIx64 ") lies outside RAM [0x%" PRIx64 ", 0x%" PRIx64 ") (%" PRIu64 " MiB)",
-		    img->lo, img->hi, RAM_BASE, RAM_BASE + ram, ram >> 20);
+		    doctor_symbol(img, img->entry, sym, sizeof sym));
 	for (size_t i = 0; i < img->nsections; i++) {
 		const struct image_section *s = &img->sections[i];
 
@@ -153,9 +127,11 @@ static void check_layout(struct doctor *d, const struct image *img, const struct
 	}
 }
 
-int doctor_static(struct doctor *d, const struct session_opts *o, uint64_t ram)
+int doctor_static(struct doctor *d, const struct session_opts *o, const struct board *b, uint64_t ram)
 {
 	struct image *img = NULL;
+	int no_fw = session_load_no_firmware(o);
+	char fix[160];
 	int elf;
 
 	memset(d, 0, sizeof *d);
@@ -174,12 +150,12 @@ int doctor_static(struct doctor *d, const struct session_opts *o, uint64_t ram)
 		    ": QEMU's loader would put the ELF header there", o->kernel, o->load_addr);
 	const char *elf_path = elf ? o->kernel : o->symbols;
 	if (elf_path && image_open(&img, elf_path) < 0) {
-		doctor_add(d, "elf", "build the kernel for rv64 with riscv64-unknown-elf-gcc", "%s", err_msg());
+		snprintf(fix, sizeof fix, "build the kernel for %s with %sgcc", b->arch->name, b->arch->toolchain);
+		doctor_add(d, "elf", fix, "%s", err_msg());
 		return 1;
 	}
 	if (!elf) {
-		int no_fw = o->bios && strcmp(o->bios, "none") == 0;
-		uint64_t load = o->load_addr_set ? o->load_addr : no_fw ? RAM_BASE : KERNEL_BASE;
+		uint64_t load = o->load_addr_set ? o->load_addr : b->kernel_addr(no_fw);
 
 		if (!img) {
 			/* Without its ELF a raw image says little: where it goes. */
@@ -188,38 +164,45 @@ int doctor_static(struct doctor *d, const struct session_opts *o, uint64_t ram)
 				return 1;
 			}
 		} else {
-			check_stale(d, o->kernel, img, load);
+			check_stale(d, o->kernel, img, load, b->arch);
 		}
 	}
-	check_layout(d, img, o, ram);
+	b->check_layout(d, img, no_fw, ram);
+	check_image(d, img);
 	image_close(img);
 	return 0;
 }
 
-/* The trap registers, decoded, for a finding. */
-static void trap_evidence(struct session *s, char mode, char *buf, size_t cap)
+/* The last trap into mode m, decoded, for a finding. */
+static void trap_evidence(struct session *s, const struct arch_mode *m, char *buf, size_t cap)
 {
-	/* session_csr_names order: mstatus mtvec mepc mcause mtval ... sepc scause stval */
-	const uint64_t *c = s->regs.csr;
-	uint64_t cause = mode == 'M' ? c[3] : c[11], epc = mode == 'M' ? c[2] : c[10];
-	uint64_t tval = mode == 'M' ? c[4] : c[12];
+	struct arch_trap t;
 	char sym[128];
+	const char *sec;
 
-	stage_symbol_of(&s->model, epc, sym, sizeof sym);
-	snprintf(buf, cap, "%ccause 0x%" PRIx64 " (%s) at %cepc 0x%" PRIx64 " <%s> in %s, %ctval 0x%" PRIx64,
-		 mode == 'M' ? 'm' : 's', cause, csr_cause_name(cause), mode == 'M' ? 'm' : 's', epc, sym,
-		 stage_section_of(&s->model, epc, NULL, NULL), mode == 'M' ? 'm' : 's', tval);
+	s->arch->trap(&s->regs, m, &t);
+	if (!t.known) {
+		snprintf(buf, cap, "no trap registers for %s mode", m->name);
+		return;
+	}
+	if (stage_symbol_of(&s->model, t.pc, sym, sizeof sym) < 0)
+		snprintf(sym, sizeof sym, "unknown");
+	sec = stage_section_of(&s->model, t.pc, NULL, NULL);
+	snprintf(buf, cap, "%s 0x%" PRIx64 " (%s) at %s 0x%" PRIx64 " <%s> in %s, %s 0x%" PRIx64,
+		 t.cause_reg, t.cause, t.cause_name, t.pc_reg, t.pc, sym, sec ? sec : "unknown",
+		 t.value_reg, t.value);
 }
 
 static void where(struct session *s, char *buf, size_t cap)
 {
 	char sym[128];
 	uint64_t pc = session_pc(s);
+	const char *sec = stage_section_of(&s->model, pc, NULL, NULL);
 
-	stage_symbol_of(&s->model, pc, sym, sizeof sym);
-	snprintf(buf, cap, "0x%" PRIx64 " <%s> in %s, %s, %c mode", pc, sym,
-		 stage_section_of(&s->model, pc, NULL, NULL), s->stage ? s->stage->name : "no known image",
-		 session_mode(s));
+	if (stage_symbol_of(&s->model, pc, sym, sizeof sym) < 0)
+		snprintf(sym, sizeof sym, "unknown");
+	snprintf(buf, cap, "0x%" PRIx64 " <%s> in %s, %s, %s mode", pc, sym, sec ? sec : "unknown",
+		 s->stage ? s->stage->name : "no known image", s->mode.name);
 }
 
 /* After the time ran out: is it stuck in a small loop? */
@@ -240,12 +223,17 @@ static int spinning(struct session *s, uint64_t *lo, uint64_t *hi)
 
 int doctor_dynamic(struct doctor *d, struct session *s, int timeout_ms, volatile sig_atomic_t *cancel)
 {
-	const struct stage *k = &s->model.stages[s->model.n - 1];
-	char buf[512], ev[512];
+	const struct stage *k = stage_find(&s->model, STAGE_KERNEL);
+	/* Whose trap registers tell: the firmware's (or with none, the
+	 * first stage's) when the kernel never ran, the kernel's after. */
+	const struct stage *fw = stage_find(&s->model, STAGE_FIRMWARE);
+	const struct arch_mode *below = fw ? &fw->mode : &s->model.stages[0].mode;
+	struct arch_trap t0, t1;
+	char buf[512], ev[512], fix[160];
 	int rc;
 
 	d->ran = 1;
-	if (!k->entry_known) {
+	if (!k || !k->entry_known) {
 		snprintf(d->verdict, sizeof d->verdict, "the kernel's entry is unknown: nothing to run to");
 		return 0;
 	}
@@ -256,33 +244,36 @@ int doctor_dynamic(struct doctor *d, struct session *s, int timeout_ms, volatile
 		return -1;
 	if (s->ended || rc == 1 || session_pc(s) != entry) {
 		if (s->ended)
-			snprintf(buf, sizeof buf, "QEMU ended first (%s)", s->event);
+			snprintf(buf, sizeof buf, "QEMU ended first (%s)", session_end_reason(s));
 		else
 			where(s, buf, sizeof buf);
-		trap_evidence(s, 'M', ev, sizeof ev);
+		trap_evidence(s, below, ev, sizeof ev);
 		doctor_add(d, "never-reached", "check the findings above; see where the pc is and the trap registers",
 		    "the kernel never reached its entry 0x%" PRIx64 ": %s; %s", entry, buf, ev);
 		return 0;
 	}
-	char mode0 = session_mode(s);
-	uint64_t scause0 = s->regs.csr[11], sepc0 = s->regs.csr[10];
+	const char *mode0 = s->mode.name;
+	s->arch->trap(&s->regs, &k->mode, &t0);
 
 	if (session_continue(s) < 0 || (rc = session_wait(s, timeout_ms, cancel)) < 0)
 		return -1;
 	if (s->ended) {
 		if (s->end_unexpected)
-			doctor_add(d, "qemu", "see QEMU's message", "QEMU ended: %s", s->event);
+			doctor_add(d, "qemu", "see QEMU's message", "QEMU ended: %s", session_end_reason(s));
 		else
 			snprintf(d->verdict, sizeof d->verdict,
-				 "the kernel reached its entry 0x%" PRIx64 " in %c mode, ran, and shut the machine down",
+				 "the kernel reached its entry 0x%" PRIx64 " in %s mode, ran, and shut the machine down",
 				 entry, mode0);
 		return 0;
 	}
+	s->arch->trap(&s->regs, &k->mode, &t1);
 	if (rc == 0 && session_pc(s) == entry) {
-		if (s->regs.csr[11] != scause0 || s->regs.csr[10] != sepc0) {
-			trap_evidence(s, 'S', ev, sizeof ev);
-			doctor_add(d, "trap", "look at the instruction at sepc; set stvec to a trap handler early",
-			    "the kernel trapped and started over at its entry (stvec still points there): %s", ev);
+		if (t1.cause != t0.cause || t1.pc != t0.pc) {
+			trap_evidence(s, &k->mode, ev, sizeof ev);
+			snprintf(fix, sizeof fix, "look at the instruction at %s; set %s to a trap handler early",
+				 t1.pc_reg, t1.vector_reg);
+			doctor_add(d, "trap", fix, "the kernel trapped and started over at its entry (%s still points there): %s",
+				   t1.vector_reg, ev);
 		} else {
 			doctor_add(d, "spin", "look at what jumps back to the entry",
 			    "the kernel jumped back to its entry 0x%" PRIx64 " without a trap", entry);
@@ -292,16 +283,19 @@ int doctor_dynamic(struct doctor *d, struct session *s, int timeout_ms, volatile
 	/* Still running when the time ran out. */
 	if (s->stage && s->stage != k) {
 		where(s, buf, sizeof buf);
-		trap_evidence(s, 'M', ev, sizeof ev);
-		doctor_add(d, "trap", "look at the instruction at mepc: the firmware stopped the kernel there",
+		trap_evidence(s, below, ev, sizeof ev);
+		s->arch->trap(&s->regs, below, &t1);
+		snprintf(fix, sizeof fix, "look at the instruction at %s: the firmware stopped the kernel there", t1.pc_reg);
+		doctor_add(d, "trap", fix,
 		    "after its entry the kernel ended up back in the %s (pc %s): %s", s->stage->name, buf, ev);
 		return 0;
 	}
 	uint64_t lo, hi;
 	where(s, buf, sizeof buf);
-	if (s->regs.csr[11] != scause0 && s->regs.csr[11]) {
-		trap_evidence(s, 'S', ev, sizeof ev);
-		doctor_add(d, "trap", "look at the instruction at sepc and at the trap handler",
+	if (t1.cause != t0.cause && t1.cause) {
+		trap_evidence(s, &k->mode, ev, sizeof ev);
+		snprintf(fix, sizeof fix, "look at the instruction at %s and at the trap handler", t1.pc_reg);
+		doctor_add(d, "trap", fix,
 		    "the kernel took a trap and is now at %s: %s", buf, ev);
 	} else if (spinning(s, &lo, &hi)) {
 		const struct code_line *in = session_insn(s, session_pc(s));
@@ -312,7 +306,7 @@ int doctor_dynamic(struct doctor *d, struct session *s, int timeout_ms, volatile
 		    buf, SPIN_STEPS, lo, hi);
 	} else {
 		snprintf(d->verdict, sizeof d->verdict,
-			 "the kernel reached its entry 0x%" PRIx64 " in %c mode and was still running after %.1f s, at %s",
+			 "the kernel reached its entry 0x%" PRIx64 " in %s mode and was still running after %.1f s, at %s",
 			 entry, mode0, timeout_ms / 1000.0, buf);
 	}
 	return 0;

@@ -1,7 +1,7 @@
 /* doctor: why does this kernel not boot?  `bootscope --check`.
  *
- * First what the files say (is it a 64-bit RISC-V ELF, is its entry where
- * the firmware jumps, is the entry the image's first byte, does it fit in
+ * First what the files say (is it an ELF for the board's CPU, is its entry
+ * where the firmware jumps, is the entry the image's first byte, does it fit in
  * RAM beside the firmware, does a raw image match its ELF), then a short
  * run on the real machine (does it reach its entry, does it trap, does it
  * spin).  Each finding carries its evidence and the fix.
@@ -31,7 +31,7 @@ struct doctor {
 
 /* What the files say.  Returns 0, or 1 if a finding makes running the
  * kernel pointless (not an ELF for RISC-V, unreadable). */
-int doctor_static(struct doctor *d, const struct session_opts *o, uint64_t ram_size);
+int doctor_static(struct doctor *d, const struct session_opts *o, const struct board *b, uint64_t ram_size);
 
 /* Record a finding: a short name, the fix, and the problem with its
  * evidence (printf-style). */
@@ -45,8 +45,11 @@ int doctor_dynamic(struct doctor *d, struct session *s, int timeout_ms,
 /* One line per finding (or the all-well verdict), or one JSON object. */
 void doctor_print(const struct doctor *d, const struct session_opts *o, int json, FILE *out);
 
-/* The RAM size that `-m` among the QEMU arguments asks for (default
- * 128 MiB); 0 if it cannot be read. */
-uint64_t doctor_ram_size(const char *const *args, int nargs);
+/* The RAM size that `-m` among the QEMU arguments asks for (dflt if none
+ * does); 0 if it cannot be read. */
+uint64_t doctor_ram_size(const char *const *args, int nargs, uint64_t dflt);
+
+/* "name+0x10" for addr in img, or "no symbol", into buf; returns buf. */
+const char *doctor_symbol(const struct image *img, uint64_t addr, char *buf, size_t cap);
 
 #endif

@@ -7,6 +7,7 @@
  * gets a sentence about what is wrong rather than a crash.
  */
 #include "image.h"
+#include "bytes.h"
 #include "err.h"
 
 #include <elf.h>
@@ -14,7 +15,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <inttypes.h>
 #include <libelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,14 +43,6 @@ static const char *image_machine_name(unsigned machine)
 	return "another architecture";
 }
 
-static uint64_t image_le(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-
-	while (n-- > 0)
-		v = v << 8 | p[n];
-	return v;
-}
 
 /* Reads a regular file whole.  Raw images and ELFs alike are a few MiB. */
 static int image_slurp(const char *path, uint8_t **out, size_t *len)
@@ -113,7 +108,7 @@ static int image_check_header(const char *name, const uint8_t *p, size_t n)
 
 	if (n < EI_NIDENT + 4)
 		return err_set("%s is truncated: it ends inside its ELF header; rebuild it or copy it again", name);
-	machine = p[EI_DATA] == ELFDATA2MSB ? (unsigned)(p[18] << 8 | p[19]) : (unsigned)image_le(p + 18, 2);
+	machine = p[EI_DATA] == ELFDATA2MSB ? (unsigned)(p[18] << 8 | p[19]) : (unsigned)bytes_le(p + 18, 2);
 	if (machine != EM_RISCV)
 		return err_set("%s is an ELF for %s (machine %u), not RISC-V: build your kernel with a riscv64 toolchain (riscv64-unknown-elf-gcc)",
 			       name, image_machine_name(machine), machine);
@@ -123,12 +118,12 @@ static int image_check_header(const char *name, const uint8_t *p, size_t n)
 		return err_set("%s has a corrupt ELF header (class %u, data %u): rebuild it", name, p[EI_CLASS], p[EI_DATA]);
 	if (n < sizeof(Elf64_Ehdr))
 		return err_set("%s is truncated: it ends inside its ELF header; rebuild it or copy it again", name);
-	phoff = image_le(p + 32, 8);
-	shoff = image_le(p + 40, 8);
-	phent = image_le(p + 54, 2);
-	phnum = image_le(p + 56, 2);
-	shent = image_le(p + 58, 2);
-	shnum = image_le(p + 60, 2);
+	phoff = bytes_le(p + 32, 8);
+	shoff = bytes_le(p + 40, 8);
+	phent = bytes_le(p + 54, 2);
+	phnum = bytes_le(p + 56, 2);
+	shent = bytes_le(p + 58, 2);
+	shnum = bytes_le(p + 60, 2);
 	/* phnum 0xffff and shnum 0 mean "see section 0"; at least that entry
 	 * must be there. */
 	if (phnum == PN_XNUM)
@@ -380,7 +375,7 @@ static int image_parse(struct image *img, uint64_t unused)
 	img->elf_ = elf_memory((char *)img->data_, img->ndata_);
 	if (!img->elf_ || elf_kind(img->elf_) != ELF_K_ELF)
 		return image_corrupt(img, "ELF header");
-	switch (image_le(img->data_ + 16, 2)) {
+	switch (bytes_le(img->data_ + 16, 2)) {
 	case ET_EXEC:
 	case ET_DYN:
 		break;
@@ -388,12 +383,10 @@ static int image_parse(struct image *img, uint64_t unused)
 		return err_set("%s is an object file (.o), not a linked kernel: link it first (e.g. with -T linker.ld)", img->path);
 	default:
 		return err_set("%s is not an executable ELF (e_type %u): give the linked kernel", img->path,
-			       (unsigned)image_le(img->data_ + 16, 2));
+			       (unsigned)bytes_le(img->data_ + 16, 2));
 	}
 	img->is_elf = 1;
-	img->is_64 = 1;
-	img->machine = EM_RISCV;
-	img->entry = image_le(img->data_ + 24, 8);
+	img->entry = bytes_le(img->data_ + 24, 8);
 	if (image_load_segments(img) < 0 || image_load_sections(img, &symtab, &dynsym) < 0)
 		return -1;
 	if ((symtab || dynsym) && image_load_symbols(img, symtab ? symtab : dynsym) < 0)
@@ -419,8 +412,6 @@ static int image_fill_raw(struct image *img, uint64_t load_addr)
 	img->segments[0] = (struct image_segment){ load_addr, load_addr, len, len, 0,
 						   IMAGE_READ | IMAGE_WRITE | IMAGE_EXEC };
 	img->nsegments = 1;
-	img->is_64 = 1;
-	img->machine = EM_RISCV;
 	img->entry = img->lo = load_addr;
 	img->hi = load_addr + len;
 	img->bytes = img->data_;
@@ -593,6 +584,14 @@ static size_t image_name_lower(const struct image *img, const char *key)
 			hi = mid;
 	}
 	return lo;
+}
+
+void image_symbol_format(char *buf, size_t cap, const char *name, uint64_t off)
+{
+	if (off)
+		snprintf(buf, cap, "%s+0x%" PRIx64, name, off);
+	else
+		snprintf(buf, cap, "%s", name);
 }
 
 const struct image_symbol *image_symbol_named(const struct image *img, const char *name)

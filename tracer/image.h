@@ -46,8 +46,6 @@ struct image_segment {
 struct image {
 	char *path;
 	int is_elf;
-	int is_64;		/* always 1 once open: rv32 images are refused */
-	uint16_t machine;	/* EM_RISCV */
 	uint64_t entry;		/* ELF entry, or a raw image's load address */
 	uint64_t lo, hi;	/* physical extent of what is loaded: [lo, hi) */
 
@@ -111,6 +109,10 @@ const struct image_section *image_section_at(const struct image *img, uint64_t a
  * NULL below the first symbol, or when the nearest one is in another
  * section. */
 const struct image_symbol *image_symbol_at(const struct image *img, uint64_t addr);
+
+/* "name" at offset 0, else "name+0x10": the one way bootscope writes an
+ * address by its symbol.  Cut short to fit cap. */
+void image_symbol_format(char *buf, size_t cap, const char *name, uint64_t off);
 
 /* The symbol with this exact name (the global one if several), or NULL. */
 const struct image_symbol *image_symbol_named(const struct image *img, const char *name);

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "board.h"
+#include "bytes.h"
 #include "doctor.h"
 #include "err.h"
 #include "report.h"
@@ -27,6 +29,12 @@
 
 static volatile sig_atomic_t main_cancel;
 
+/* xv6's per-user port: a class on one server never collides. */
+static int user_port(void)
+{
+	return (int)(getuid() % 5000 + 25000);
+}
+
 static void on_signal(int sig)
 {
 	main_cancel = sig;
@@ -34,10 +42,13 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-	fputs("usage: bootscope [OPTIONS] [KERNEL]\n"
+	const struct board *b = board_default();
+
+	fprintf(out,
+	      "usage: bootscope [OPTIONS] [KERNEL]\n"
 	      "\n"
-	      "Step through how a RISC-V kernel boots on QEMU's virt machine: the reset\n"
-	      "vector at 0x1000, the SBI firmware, and the kernel.  KERNEL is an ELF file or\n"
+	      "Step through how a kernel boots on QEMU's %s machine (%s): the reset\n"
+	      "vector at 0x%" PRIx64 ", the SBI firmware, and the kernel.  KERNEL is an ELF file or\n"
 	      "a raw image (default: the bundled build/kernel.elf).\n"
 	      "\n"
 	      "  --batch               walk the boot without a screen and print a report\n"
@@ -48,19 +59,20 @@ static void usage(FILE *out)
 	      "  --timeout SECONDS     how long the kernel may run (--batch: after the last\n"
 	      "                        stage; --check: to its entry and after; default 5)\n"
 	      "  --bios default|none|FILE\n"
-	      "                        QEMU's own OpenSBI (default), no firmware (the kernel\n"
-	      "                        starts at 0x80000000 in M mode), or a firmware file\n"
+	      "                        QEMU's own firmware (default), no firmware (the kernel\n"
+	      "                        starts at 0x%" PRIx64 " in M mode), or a firmware file\n"
 	      "                        e.g. --bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin\n"
 	      "  --bios-symbols ELF    sections and symbols for the firmware (found beside a\n"
 	      "                        .bin when an .elf of the same name is there)\n"
-	      "  --load ADDR           where a raw image goes, e.g. --load 0x80200000\n"
+	      "  --load ADDR           where a raw image goes, e.g. --load 0x%" PRIx64 "\n"
 	      "  --symbols ELF         symbols for a raw image: build/os.bin --symbols build/kernel.elf\n"
 	      "  --attach ENDPOINT     use a QEMU you started with -s -S: --attach localhost:1234\n"
 	      "                        or --attach unix:/tmp/gdb.sock; it is never restarted or killed\n"
-	      "  --gdb-port[=PORT]     serve the gdbstub on 127.0.0.1 (PORT, or your own port\n"
-	      "                        uid %% 5000 + 25000) instead of a private unix socket,\n"
-	      "                        so gdb-multiarch can look too: --gdb-port=26000\n"
-	      "  --qemu PATH           the QEMU binary (default qemu-system-riscv64)\n"
+	      "  --gdb-port[=PORT]     give QEMU's gdbstub a TCP port on 127.0.0.1 (PORT, or your\n"
+	      "                        own port, uid %% 5000 + 25000, %d for you) instead of a\n"
+	      "                        private unix socket: --gdb-port=26000.  QEMU serves one\n"
+	      "                        debugger at a time, and bootscope is that one while it runs\n"
+	      "  --qemu PATH           the QEMU binary (default %s)\n"
 	      "  --qemu-arg ARG        one more QEMU argument, repeatable: --qemu-arg -m --qemu-arg 256M\n"
 	      "  --lang en|zh          the language of the lessons beside the code (default:\n"
 	      "                        from LANG; zh_CN.UTF-8 gives Chinese)\n"
@@ -71,8 +83,8 @@ static void usage(FILE *out)
 	      "Exit status: 0 all well, 1 a failure (or --check found a problem), 2 bad usage.\n"
 	      "The --batch --json report: {\"kernel\", \"firmware\", \"stages\": [{\"number\", \"name\", \"entry\",\n"
 	      "\"priv\", \"section\", \"symbol\", \"instruction\", \"registers\": {\"pc\", \"zero\", \"ra\", ...,\n"
-	      "\"priv\", \"mstatus\", ...}}], \"end\", \"console\"}; numbers are hex strings.\n",
-	      out);
+	      "and every system register the gdbstub has}}], \"end\", \"console\"}; numbers are hex strings.\n",
+	      b->name, b->arch->name, b->reset_vector, b->kernel_addr(1), b->kernel_addr(0), user_port(), b->qemu);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -104,21 +116,14 @@ static const char *beside_binary(const char *name, char *buf, size_t cap)
 	return NULL;
 }
 
-static int parse_addr(const char *s, uint64_t *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return errno || end == s || *end || s[0] == '-' ? -1 : 0;
-}
 
 /* --check: the files first; the machine only if running it can tell more. */
 static int run_check(const struct session_opts *o, int json, int timeout_ms)
 {
 	struct doctor d;
 	struct session s;
-	int fatal = doctor_static(&d, o, doctor_ram_size(o->qemu_args, o->nqemu_args));
+	const struct board *b = board_default();
+	int fatal = doctor_static(&d, o, b, doctor_ram_size(o->qemu_args, o->nqemu_args, b->ram_default));
 
 	if (!fatal && !main_cancel) {
 		if (session_start(&s, o) < 0)
@@ -181,8 +186,13 @@ int main(int argc, char **argv)
 		case OPT_BIOS: o.bios = optarg; break;
 		case OPT_BIOS_SYMS: o.bios_symbols = optarg; break;
 		case OPT_LOAD:
-			if (parse_addr(optarg, &o.load_addr) < 0)
-				return usage_error("--load wants an address, e.g. --load 0x80200000, not \"%s\"", optarg);
+			if (bytes_parse_u64(optarg, 0, &o.load_addr) < 0) {
+				char msg[160];
+
+				snprintf(msg, sizeof msg, "--load wants an address, e.g. --load 0x%" PRIx64 ", not \"%%s\"",
+					 board_default()->kernel_addr(0));
+				return usage_error(msg, optarg);
+			}
 			o.load_addr_set = 1;
 			break;
 		case OPT_SYMBOLS: o.symbols = optarg; break;
@@ -195,11 +205,11 @@ int main(int argc, char **argv)
 			o.qemu_args = qemu_args;
 			break;
 		case OPT_GDB_PORT:
-			if (!optarg) {	/* xv6's per-user port: a class on one server never collides */
-				o.gdb_port = (int)(getuid() % 5000 + 25000);
+			if (!optarg) {
+				o.gdb_port = user_port();
 				break;
 			}
-			if (parse_addr(optarg, &v) < 0 || v == 0 || v > 65535)
+			if (bytes_parse_u64(optarg, 0, &v) < 0 || v == 0 || v > 65535)
 				return usage_error("--gdb-port wants a port number from 1 to 65535, not \"%s\"", optarg);
 			o.gdb_port = (int)v;
 			break;

@@ -1,4 +1,4 @@
-/* qemu: start and stop qemu-system-riscv64 (see qemu.h).
+/* qemu: start and stop QEMU (see qemu.h).
  *
  * Every start makes one private directory, bootscope.XXXXXX (mode 0700):
  *
@@ -8,10 +8,11 @@
  *
  * The command line is
  *
- *	QEMU -machine virt -nographic -monitor none -serial stdio -S
+ *	QEMU MACHINE... -monitor none -serial stdio -S
  *	     -gdb unix:DIR/gdb.sock,server=on,wait=off -bios BIOS
  *	     [-kernel K] [-device loader,file=F,addr=A] [extra...]
  *
+ * with the board's machine arguments (-machine virt -nographic).
  * -nographic alone would multiplex the monitor onto the serial console
  * (mon:stdio, Ctrl-A c); with -monitor none the console is plain stdio: the
  * guest's bytes and nothing else.  stdin is /dev/null because QEMU's stdio
@@ -36,7 +37,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define QEMU_DEFAULT "qemu-system-riscv64"
 #define SOCK_NAME "gdb.sock"
 #define ERR_NAME "qemu.err"
 #define DIR_NAME "bootscope.XXXXXX"
@@ -304,7 +304,7 @@ static int spawn(struct qemu *q, char *const argv[])
 			err_set("%s not found: install it with `sudo apt-get install qemu-system-misc` (or pass --qemu PATH)",
 				argv[0]);
 		else
-			err_set("cannot run %s (%s): pass --qemu with the path of a working qemu-system-riscv64",
+			err_set("cannot run %s (%s): pass --qemu with the path of a working QEMU",
 				argv[0], strerror(e));
 		goto out;
 	}
@@ -321,8 +321,8 @@ out:
 int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 {
 	static const struct qemu_opts none;
-	const char *fixed[] = { "-machine", "virt", "-nographic", "-monitor", "none", "-serial", "stdio", "-S" };
-	size_t nfixed = sizeof fixed / sizeof fixed[0];
+	static const char *const fixed[] = { "-monitor", "none", "-serial", "stdio", "-S" };
+	size_t nfixed = sizeof fixed / sizeof fixed[0], nmachine = 0;
 	char *gdb = NULL, *loader = NULL, addr[32], **argv = NULL;
 	int argc = 0, tcp, r = -1;
 	long deadline;
@@ -331,6 +331,10 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 	q->console_fd = -1;
 	if (!o)
 		o = &none;
+	if (!o->qemu || !o->machine)
+		return err_set("qemu_start: no QEMU binary or machine given: this is a bug in the caller");
+	while (o->machine[nmachine])
+		nmachine++;
 	tcp = o->gdb_port != 0;
 	if (o->nextra < 0 || (o->nextra > 0 && !o->extra))
 		return err_set("qemu_start: %d extra arguments but no array: this is a bug in the caller", o->nextra);
@@ -349,13 +353,15 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 	snprintf(addr, sizeof addr, ",addr=0x%llx", (unsigned long long)o->loader_addr);
 	if (o->loader_file)
 		loader = opt_escaped("loader,file=", o->loader_file, addr);
-	argv = calloc(nfixed + 10 + (size_t)o->nextra, sizeof *argv);
+	argv = calloc(nmachine + nfixed + 10 + (size_t)o->nextra, sizeof *argv);
 	if (!gdb || !argv || (o->loader_file && !loader)) {
 		err_set("out of memory while building QEMU's command line: free some memory and try again");
 		goto out;
 	}
 #define ARG(s) (argv[argc++] = (char *)(s))
-	ARG(o->qemu ? o->qemu : QEMU_DEFAULT);
+	ARG(o->qemu);
+	for (size_t i = 0; i < nmachine; i++)
+		ARG(o->machine[i]);
 	for (size_t i = 0; i < nfixed; i++)
 		ARG(fixed[i]);
 	ARG("-gdb"), ARG(gdb);
@@ -383,7 +389,7 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 		}
 		if (clock_ms() >= deadline) {
 			err_set("%s did not open its gdbstub on %s within %d ms, so bootscope stopped it: "
-				"check that it is a working qemu-system-riscv64 (run it by hand)",
+				"check that it is a working QEMU (run it by hand)",
 				argv[0], q->endpoint, timeout_ms > 0 ? timeout_ms : 5000);
 			break;
 		}

@@ -1,4 +1,4 @@
-/* qemu: the machine layer -- start qemu-system-riscv64 paused, stop it.
+/* qemu: the machine layer -- start QEMU paused, stop it.
  *
  * QEMU runs as a child in its own process group (Ctrl-C in bootscope's
  * terminal reaches bootscope only; bootscope then calls qemu_stop) and dies
@@ -23,7 +23,8 @@
 #include <sys/types.h>
 
 struct qemu_opts {
-	const char *qemu;          /* binary; NULL: "qemu-system-riscv64" from PATH */
+	const char *qemu;          /* binary: a path, or a name found in PATH */
+	const char *const *machine; /* the board's machine arguments, NULL-terminated */
 	const char *bios;          /* "default", "none" or a firmware file; NULL: "default" */
 	const char *kernel;        /* -kernel FILE (ELF or raw image), or NULL */
 	const char *loader_file;   /* -device loader,file=F,addr=A (raw images), or NULL */
@@ -43,7 +44,7 @@ struct qemu {
 	char last_err[256];        /* last line QEMU wrote to stderr, captured when it exits */
 };
 
-/* Start QEMU paused (-S) on the virt machine and wait up to timeout_ms
+/* Start QEMU paused (-S) on the board's machine and wait up to timeout_ms
  * (<= 0: 5000) until its gdbstub accepts connections.  Returns 0, or -1 with
  * err_set() after undoing everything (QEMU killed and reaped, directory
  * removed); qemu_stop is still safe to call then. */

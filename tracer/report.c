@@ -6,59 +6,60 @@
 #include "err.h"
 #include "json.h"
 
+/* What the machine looked like at a stage's entry. */
 struct record {
 	int number;
 	const char *name;
 	uint64_t entry;
-	char mode;
+	const char *mode;
 	char section[64];
 	char symbol[128];
 	char insn[80];
-	struct session_regs regs;
+	struct arch_regs regs;
 };
 
 static void take(struct session *s, struct record *r)
 {
 	const struct code_line *in = session_insn(s, session_pc(s));
+	const char *sec;
 
 	r->number = s->stage ? s->stage->number : 0;
 	r->name = s->stage ? s->stage->name : "unknown";
 	r->entry = session_pc(s);
-	r->mode = session_mode(s);
-	snprintf(r->section, sizeof r->section, "%s", stage_section_of(&s->model, r->entry, NULL, NULL));
-	stage_symbol_of(&s->model, r->entry, r->symbol, sizeof r->symbol);
+	r->mode = s->mode.name;
+	sec = stage_section_of(&s->model, r->entry, NULL, NULL);
+	snprintf(r->section, sizeof r->section, "%s", sec ? sec : "unknown");
+	if (stage_symbol_of(&s->model, r->entry, r->symbol, sizeof r->symbol) < 0)
+		snprintf(r->symbol, sizeof r->symbol, "unknown");
 	snprintf(r->insn, sizeof r->insn, "%s", in ? in->text : "(unreadable)");
 	r->regs = s->regs;
 }
 
 static void print_json(FILE *out, struct session *s, const struct record *r, int n, const char *end)
 {
+	const struct arch *a = s->arch;
+
 	fputc('{', out);
 	json_field(out, "kernel", s->opts.kernel);
 	fputs(", ", out);
 	json_field(out, "firmware", s->firmware ? s->firmware->path : s->opts.bios ? s->opts.bios : "default");
 	fputs(",\n \"stages\": [", out);
 	for (int i = 0; i < n; i++, r++) {
-		char mode[2] = { r->mode, 0 };
-
 		fprintf(out, "%s\n  {\"number\": %d, ", i ? "," : "", r->number);
 		json_field(out, "name", r->name);
 		fprintf(out, ", \"entry\": \"0x%" PRIx64 "\", ", r->entry);
-		json_field(out, "priv", mode);
+		json_field(out, "priv", r->mode);
 		fputs(", ", out);
 		json_field(out, "section", r->section);
 		fputs(", ", out);
 		json_field(out, "symbol", r->symbol);
 		fputs(", ", out);
 		json_field(out, "instruction", r->insn);
-		fprintf(out, ",\n   \"registers\": {\"pc\": \"0x%" PRIx64 "\"", r->regs.gpr[TARGET_PC]);
-		for (int g = 0; g < 32; g++)
-			fprintf(out, ", \"%s\": \"0x%" PRIx64 "\"", session_gpr_names[g], r->regs.gpr[g]);
-		if (r->regs.priv_ok)
-			fprintf(out, ", \"priv\": \"0x%" PRIx64 "\"", r->regs.priv);
-		for (int c = 0; c < SESSION_NCSR; c++)
-			if (r->regs.csr_ok[c])
-				fprintf(out, ", \"%s\": \"0x%" PRIx64 "\"", session_csr_names[c], r->regs.csr[c]);
+		fputs(",\n   \"registers\": {", out);
+		for (size_t k = 0, shown = 0; k < a->nregs; k++)
+			if (r->regs.ok[k])
+				fprintf(out, "%s\"%s\": \"0x%" PRIx64 "\"", shown++ ? ", " : "", a->regs[k].label,
+					r->regs.v[k]);
 		fputs("}}", out);
 	}
 	fputs("],\n ", out);
@@ -72,24 +73,42 @@ static void print_json(FILE *out, struct session *s, const struct record *r, int
 	fputs("}\n", out);
 }
 
+/* The registers four to a line (system registers three), the constant
+ * ones and the mode register left out. */
+static void print_regs(FILE *out, const struct arch *a, const struct arch_regs *regs)
+{
+	size_t g = 0, c = 0;
+
+	for (size_t k = 0; k < a->nregs; k++) {
+		const struct arch_reg *x = &a->regs[k];
+
+		if ((x->kind == ARCH_REG_PC || x->kind == ARCH_REG_GENERAL) && !x->quiet) {
+			if (g == 0)	/* the pc, unpadded */
+				fprintf(out, "   %s  %016" PRIx64, x->label, regs->v[k]);
+			else
+				fprintf(out, "%s%-4s %016" PRIx64, g % 4 == 0 ? "\n   " : "  ", x->label,
+					regs->v[k]);
+			g++;
+		} else if (x->kind == ARCH_REG_SYSTEM) {
+			if (regs->ok[k])
+				fprintf(out, "%s%-8s %016" PRIx64, c % 3 == 0 ? "\n   " : "  ", x->label,
+					regs->v[k]);
+			c++;
+		}
+	}
+	fputc('\n', out);
+}
+
 static void print_text(FILE *out, struct session *s, const struct record *r, int n, const char *end)
 {
 	fprintf(out, "kernel:   %s\nfirmware: %s\n", s->opts.kernel ? s->opts.kernel : "(none)",
 		s->firmware ? s->firmware->path : s->opts.bios ? s->opts.bios : "default");
 	for (int i = 0; i < n; i++, r++) {
-		fprintf(out, "\n== stage %d: %s, entered at 0x%" PRIx64 " in %c mode\n", r->number,
+		fprintf(out, "\n== stage %d: %s, entered at 0x%" PRIx64 " in %s mode\n", r->number,
 			r->name, r->entry, r->mode);
 		fprintf(out, "   where:       %s, %s\n", r->section, r->symbol);
 		fprintf(out, "   instruction: %s\n", r->insn);
-		fprintf(out, "   pc  %016" PRIx64, r->regs.gpr[TARGET_PC]);
-		for (int g = 1; g < 32; g++)
-			fprintf(out, "%s%-4s %016" PRIx64, g % 4 == 0 ? "\n   " : "  ",
-				session_gpr_names[g], r->regs.gpr[g]);
-		for (int c = 0; c < SESSION_NCSR; c++)
-			if (r->regs.csr_ok[c])
-				fprintf(out, "%s%-8s %016" PRIx64, c % 3 == 0 ? "\n   " : "  ",
-					session_csr_names[c], r->regs.csr[c]);
-		fputc('\n', out);
+		print_regs(out, s->arch, &r->regs);
 	}
 	fprintf(out, "\n== end: %s\n", end);
 	if (session_console_note(s))
@@ -104,6 +123,7 @@ int report_run(struct session *s, int json, int timeout_ms, FILE *out,
 	       volatile sig_atomic_t *cancel)
 {
 	struct record rec[STAGE_MAX + 1];
+	char sym[128];
 	int n = 0;
 	char end[256] = "stopped";
 
@@ -119,9 +139,8 @@ int report_run(struct session *s, int json, int timeout_ms, FILE *out,
 		if (s->stage != next || session_pc(s) != next->entry) {
 			/* The boot went somewhere else: say where, do not
 			 * pretend it was the next stage. */
-			char sym[128];
-
-			stage_symbol_of(&s->model, session_pc(s), sym, sizeof sym);
+			if (stage_symbol_of(&s->model, session_pc(s), sym, sizeof sym) < 0)
+				snprintf(sym, sizeof sym, "unknown");
 			snprintf(end, sizeof end,
 				 "never reached stage %d (%s) at 0x%" PRIx64 ": stopped at 0x%" PRIx64
 				 " <%s>; bootscope --check says why", next->number, next->name, next->entry,
@@ -144,12 +163,12 @@ int report_run(struct session *s, int json, int timeout_ms, FILE *out,
 	if (*cancel)
 		snprintf(end, sizeof end, "interrupted");
 	else if (s->ended)
-		snprintf(end, sizeof end, "%s", s->event);
+		snprintf(end, sizeof end, "%s", session_end_reason(s));
 	session_console_drain(s);
 	/* A guest that powers off ends QEMU; anything else that ended it (a
 	 * kill, a crash) is a failure of the run, not a report. */
 	if (s->ended && s->end_unexpected)
-		return err_set("%s", s->event);
+		return err_set("%s", session_end_reason(s));
 	if (json)
 		print_json(out, s, rec, n, end);
 	else

@@ -3,9 +3,16 @@
  * It owns everything that has to be undone (QEMU, its socket, the gdb
  * connection, the images) and keeps the state the screen and the batch
  * report show: the registers at this stop and the one before, the stage and
- * privilege mode, steps per stage, the last event, and the guest's console.
- * It never draws; the UI and report.c read struct session and call the
- * commands below.
+ * the CPU mode, steps per stage, the events of the session (event.h), the
+ * guest's console, and the memory the screen will show, fetched when the
+ * CPU stops.  It never draws and never names a key; the screen, report.c
+ * and doctor.c read struct session and call the commands below.  The
+ * architecture and the board (arch.h, board.h) say everything about the
+ * machine.  The files:
+ *	session.c	start and end, the state at a stop, the console
+ *	session_load.c	which images and firmware, and where they load
+ *	session_run.c	run control: step, next, continue, stages, breakpoints
+ *	session_view.c	what the screen shows: code and memory, fetched at stops
  */
 #ifndef BOOTSCOPE_SESSION_H
 #define BOOTSCOPE_SESSION_H
@@ -14,7 +21,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch.h"
+#include "board.h"
 #include "code.h"
+#include "event.h"
 #include "image.h"
 #include "qemu.h"
 #include "stage.h"
@@ -28,32 +38,31 @@ struct session_opts {
 	uint64_t load_addr;		/* where a raw kernel image goes */
 	int load_addr_set;
 	const char *attach;		/* connect to this gdbstub instead of starting QEMU */
-	const char *qemu;		/* QEMU binary */
+	const char *qemu;		/* QEMU binary; NULL: the board's */
 	const char *const *qemu_args;	/* extra QEMU arguments */
 	int nqemu_args;
 	int gdb_port;			/* 0: private unix socket */
 	int timeout_ms;			/* for one gdbstub reply */
 };
 
-/* The CSRs shown and reported, in this order. */
-#define SESSION_NCSR 13
-extern const char *const session_csr_names[SESSION_NCSR];
-
-/* RISC-V ABI names of x0..x31. */
-extern const char *const session_gpr_names[32];
-
-struct session_regs {
-	uint64_t gpr[TARGET_NGPR];	/* x0..x31, pc */
-	uint64_t priv;
-	uint64_t csr[SESSION_NCSR];
-	int csr_ok[SESSION_NCSR];	/* the stub has this CSR */
-	int priv_ok;
-};
-
 #define SESSION_CONSOLE_MAX (256 * 1024)
+#define SESSION_STEP_CHUNK 256	/* a counted step runs in chunks of this many */
+#define SESSION_MEM_MAX 256	/* bytes of the memory view */
+
+/* The memory view the screen shows, read when it is set and at each stop. */
+struct session_mem {
+	int on;
+	uint64_t addr;
+	size_t len;
+	int ok;				/* bytes holds it; else error says why */
+	uint8_t bytes[SESSION_MEM_MAX];
+	char error[200];
+};
 
 struct session {
 	struct session_opts opts;
+	const struct board *board;
+	const struct arch *arch;	/* the board's, checked against the stub's */
 	struct qemu qemu;
 	int own_qemu;			/* we started it, so we stop it */
 	int qemu_started;
@@ -63,40 +72,89 @@ struct session {
 	struct stage_model model;
 	struct code code;		/* decoded instructions, by address */
 
-	int priv_regnum;
-	int csr_regnum[SESSION_NCSR];
-
-	struct session_regs regs, prev;	/* this stop, and the one before */
+	int regnum[ARCH_MAX_REGS];	/* the stub's number for each of the arch's registers; -1 none */
+	struct arch_regs regs, prev;	/* this stop, and the one before */
 	int have_prev;
+	struct arch_mode mode;		/* the CPU's mode at this stop */
 	const struct stage *stage;	/* the stage of the pc, or NULL */
-	unsigned long steps[STAGE_MAX + 1];	/* steps taken in each stage */
+	unsigned long steps[STAGE_MAX];	/* steps taken in each stage, by index */
+	struct event_log events;
 
 	int running;			/* the CPU runs (after continue) */
 	int ended;			/* QEMU is gone */
 	int end_unexpected;		/* ...and not because the guest shut down */
 	uint64_t temp_bp;		/* a breakpoint we set for ourselves */
 	int temp_bp_set;
-	char event[200];		/* the last thing that happened, for the status line */
+	unsigned long steps_left, steps_done;	/* a counted step in chunks */
+
+	int view_code;			/* fetch the code around the pc at each stop */
+	struct session_mem mem;
 
 	char *console;			/* what the guest printed */
 	size_t console_len;
 	int console_eof;
-
 };
 
-/* Open the images, start (or attach to) QEMU, connect, read the reset
- * vector, build the stages, and read the first stop's registers.
- * Returns 0, or -1 with err_set(); call session_end() either way. */
+/* ---- session.c ------------------------------------------------------------- */
+
+/* Open the images, start (or attach to) QEMU, connect, let the board find
+ * the stages, and read the first stop's registers.  Returns 0, or -1 with
+ * err_set(); call session_end() either way. */
 int session_start(struct session *s, const struct session_opts *o);
 
 /* Undo everything session_start did, in reverse.  Idempotent. */
 void session_end(struct session *s);
 
-/* Step n instructions (stops early at a breakpoint or when QEMU ends). */
+/* Back to the reset vector, paused: QEMU's system_reset, or when QEMU has
+ * ended a new QEMU with the same options.  Not for someone else's QEMU. */
+int session_restart(struct session *s);
+
+/* Read the guest's console output that has arrived (never blocks).
+ * Returns 1 if anything new came, else 0. */
+int session_console_drain(struct session *s);
+
+/* Why the guest's console cannot be shown (attach mode), or NULL. */
+const char *session_console_note(const struct session *s);
+
+/* The fds the screen's poll loop watches: the gdbstub (while running) and
+ * the console; -1 where there is none. */
+int session_target_fd(const struct session *s);
+int session_console_fd(const struct session *s);
+
+/* The pc, register i of the architecture's table, and whether register i
+ * changed at the last stop. */
+uint64_t session_pc(const struct session *s);
+uint64_t session_reg(const struct session *s, size_t i);
+int session_reg_changed(const struct session *s, size_t i);
+
+/* The events so far, and how QEMU ended (NULL while it runs). */
+const struct event_log *session_events(const struct session *s);
+const char *session_end_reason(const struct session *s);
+
+/* Internal to session*.c: read the registers of a new stop, and say what
+ * changed in the boot as events.  1 if the stage or mode changed, 0 if
+ * not, -1 on failure. */
+int session_refresh(struct session *s);
+
+/* Internal: QEMU went away; record how. */
+void session_note_end(struct session *s);
+
+/* ---- session_run.c --------------------------------------------------------- */
+
+/* Step n instructions now (stops early at a breakpoint or when QEMU ends). */
 int session_step(struct session *s, unsigned long n);
 
-/* Step, but run over a call (jal/jalr that links ra) to the instruction
- * after it.  Returns like session_continue when it had to run. */
+/* A counted step that may be long: n steps in chunks of SESSION_STEP_CHUNK,
+ * one chunk per session_steps_run(), so a caller can look at its keys in
+ * between.  Ends with one event for all of them. */
+int session_steps_begin(struct session *s, unsigned long n);
+int session_steps_run(struct session *s);
+/* Steps still to go; and cutting them short (returns how many were left). */
+unsigned long session_steps_left(const struct session *s);
+unsigned long session_steps_cancel(struct session *s);
+
+/* Step, but run over a call to the instruction after it.  Returns like
+ * session_continue when it had to run. */
 int session_next(struct session *s);
 
 /* Let the CPU run until a breakpoint, an interrupt or the end of QEMU.
@@ -119,38 +177,38 @@ int session_wait(struct session *s, int timeout_ms, volatile sig_atomic_t *cance
 /* Stop a running CPU (its stop comes through session_poll). */
 int session_interrupt(struct session *s);
 
-/* Back to the reset vector (QEMU's system_reset), paused. */
-int session_restart(struct session *s);
-
 /* Set the breakpoint at addr, or clear it if there is one.  Returns 1 if it
  * is now set, 0 if cleared, -1 on error. */
 int session_break_toggle(struct session *s, uint64_t addr);
+
+/* Is there a breakpoint at addr? */
+int session_break_at(const struct session *s, uint64_t addr);
 
 /* A symbol name (from the kernel, then the firmware), "0x..." or a hex
  * number, optionally "+OFFSET".  0 or -1 with err_set(). */
 int session_resolve(struct session *s, const char *text, uint64_t *addr);
 
-/* The instruction at addr, decoded once and cached.  NULL with err_set()
- * if memory there cannot be read or decoded. */
+/* ---- session_view.c -------------------------------------------------------- */
+
+/* The instruction at addr, decoded once and cached, reading memory on a
+ * miss.  NULL with err_set() if memory there cannot be read or decoded. */
 const struct code_line *session_insn(struct session *s, uint64_t addr);
 
-/* Read the guest's console output that has arrived (never blocks).
- * Returns 1 if anything new came, else 0. */
-int session_console_drain(struct session *s);
+/* The same without I/O, for drawing: what was fetched at the stop. */
+const struct code_line *session_insn_cached(struct session *s, uint64_t addr);
 
-/* Why the guest's console cannot be shown (attach mode), or NULL. */
-const char *session_console_note(const struct session *s);
+/* Fetch the code around the pc at every stop from now on (the screen). */
+void session_view_code(struct session *s);
 
-/* The fds the UI's poll loop watches: the gdbstub (while running) and the
- * console; -1 where there is none. */
-int session_target_fd(const struct session *s);
-int session_console_fd(const struct session *s);
+/* Fetch the code around addr now (the screen scrolled there). */
+void session_show_code(struct session *s, uint64_t addr);
 
-/* Current pc, privilege letter, and whether register i (0..32) changed at
- * the last stop. */
-uint64_t session_pc(const struct session *s);
-char session_mode(const struct session *s);
-int session_gpr_changed(const struct session *s, int i);
-int session_csr_changed(const struct session *s, int i);
+/* Show len bytes (at most SESSION_MEM_MAX) at addr, read now and at every
+ * stop; session_hide_memory() stops that. */
+void session_show_memory(struct session *s, uint64_t addr, size_t len);
+void session_hide_memory(struct session *s);
+
+/* Internal: fetch what the screen shows, at a stop. */
+void session_view_fetch(struct session *s);
 
 #endif

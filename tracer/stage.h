@@ -1,15 +1,14 @@
 /* stage: the boot as a short list of stages, and where an address belongs.
  *
- * On QEMU's virt machine the CPU starts in QEMU's own mask ROM (the reset
- * vector at 0x1000), jumps to the SBI firmware in RAM (OpenSBI at
- * 0x80000000, M mode), which drops to S mode at the kernel's entry
- * (0x80200000).  With -bios none the firmware stage is missing and the
- * kernel starts at 0x80000000 in M mode.
- *
- * None of those addresses is assumed: the reset vector's own data says
- * where it jumps and, for OpenSBI's fw_dynamic, where the firmware will
- * jump next (struct fw_dynamic_info); the kernel image says where it is.
- * This file only models -- the session reads the machine and feeds it.
+ * A stage is a kind (ROM, firmware, boot loader, kernel), an entry, a range
+ * of addresses, the CPU mode it starts in, and the image that holds its
+ * sections and symbols (NULL when there is none, as for a ROM).  Which
+ * stages a machine has, and where they are, is the board's business
+ * (board.h): it reads the machine and fills the model; this file only
+ * answers questions about it.  Code that has no ELF -- a ROM -- can still
+ * have names for its parts (labels), data words that should read as data,
+ * and regions worth a box on the memory map (the device tree), all given
+ * by the board.
  */
 #ifndef BOOTSCOPE_STAGE_H
 #define BOOTSCOPE_STAGE_H
@@ -17,70 +16,97 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch.h"
 #include "image.h"
 
-#define STAGE_MAX	3
+#define STAGE_MAX	4
+#define STAGE_LABELS	8
+#define STAGE_WORDS	16
+#define STAGE_REGIONS	4
 
-/* QEMU virt's mask ROM (hw/riscv/virt.c: VIRT_MROM). */
-#define STAGE_MROM_BASE	0x1000
-#define STAGE_MROM_SIZE	0xf000
-
-/* What QEMU's reset vector hands to the next stage. */
-struct stage_reset_info {
-	int valid;		/* the bytes looked like QEMU's reset vector */
-	uint64_t jump;		/* where `jr t0` goes: the next stage's entry */
-	uint64_t fdt;		/* the device tree address it loads into a1 */
-	uint64_t dyninfo_addr;	/* what it puts in a2 */
-	int dyninfo_valid;	/* fw_dynamic_info found there (magic "OSBI") */
-	uint64_t dyn_version, dyn_next_addr, dyn_next_mode, dyn_options, dyn_boot_hart;
+enum stage_kind {
+	STAGE_ROM,		/* the machine's own first instructions */
+	STAGE_FIRMWARE,		/* SBI firmware, a BIOS */
+	STAGE_BOOTLOADER,	/* a boot sector, a loader */
+	STAGE_KERNEL,
 };
 
 struct stage {
+	enum stage_kind kind;
 	int number;		/* 1, 2, 3 as shown to the user */
 	const char *name;	/* "reset vector", "firmware", "kernel" */
-	const char *image_name;	/* "MROM", "firmware", "kernel" */
+	const char *short_name;	/* where room is short: "reset" */
+	const char *image_name;	/* what holds its code: "MROM", "firmware", "kernel" */
 	uint64_t entry;
 	int entry_known;
 	uint64_t lo, hi;	/* [lo, hi): addresses that belong to it */
-	char mode;		/* privilege it starts in: 'M', 'S', or '?' */
+	struct arch_mode mode;	/* the mode it starts in */
 	const struct image *image;	/* for sections and symbols; may be NULL */
+};
+
+/* A named part of image-less code: "reset_vec", "fw_dynamic_info". */
+struct stage_label {
+	uint64_t addr, len;
+	const char *name;
+};
+
+/* A word of image-less memory that is data, not code. */
+struct stage_word {
+	uint64_t addr;
+	uint64_t value;
+	char comment[48];	/* "fdt_laddr (for a1)" */
+};
+
+/* Memory worth a box on the map that is no stage. */
+struct stage_region {
+	const char *label;	/* "DTB" */
+	uint64_t lo, hi;
 };
 
 struct stage_model {
 	struct stage stages[STAGE_MAX];
 	int n;
-	struct stage_reset_info reset;
+	struct stage_label labels[STAGE_LABELS];
+	int nlabels;
+	struct stage_word words[STAGE_WORDS];
+	int nwords;
+	unsigned word_size;	/* bytes of each word (8 on rv64) */
+	struct stage_region regions[STAGE_REGIONS];
+	int nregions;
 };
 
-/* Decode QEMU's reset vector from the bytes at STAGE_MROM_BASE, and the
- * fw_dynamic_info it points to if that lies inside the bytes too.
- * Returns 0 with info->valid set, or -1 if the code is not QEMU's. */
-int stage_parse_reset_vector(const uint8_t *rom, size_t len, struct stage_reset_info *info);
+/* An empty model. */
+void stage_init(struct stage_model *m);
 
-/* Build the stages from what was found: the reset vector info (may be
- * invalid), the firmware image (NULL for none or unknown) and the kernel
- * image (may be NULL in attach mode without images).  no_firmware: the
- * machine was started with -bios none. */
-void stage_build(struct stage_model *m, const struct stage_reset_info *reset,
-		 const struct image *firmware, const struct image *kernel, int no_firmware);
+/* Append a stage (numbered in order); NULL when the model is full. */
+struct stage *stage_add(struct stage_model *m, enum stage_kind kind, const char *name,
+			const char *short_name, const char *image_name, const struct image *img);
 
-/* The stage an address is in, or NULL ("unknown"). */
+/* Add a label, a data word, a region; silently dropped when full. */
+void stage_add_label(struct stage_model *m, uint64_t addr, uint64_t len, const char *name);
+void stage_add_word(struct stage_model *m, uint64_t addr, uint64_t value, const char *comment);
+void stage_add_region(struct stage_model *m, const char *label, uint64_t lo, uint64_t hi);
+
+/* The stage an address is in, or NULL. */
 const struct stage *stage_of(const struct stage_model *m, uint64_t addr);
 
-/* The stage after s, or NULL. */
+/* The stage after s (the first one for NULL), or NULL. */
 const struct stage *stage_next(const struct stage_model *m, const struct stage *s);
 
-/* "name+0x10" for addr (or "unknown"), and the section name ("unknown"). */
-void stage_symbol_of(const struct stage_model *m, uint64_t addr, char *buf, size_t cap);
+/* The first stage of this kind, or NULL. */
+const struct stage *stage_find(const struct stage_model *m, enum stage_kind kind);
+
+/* "name" or "name+0x10" for addr into buf: 0, or -1 when no symbol or
+ * label names it (buf is then ""). */
+int stage_symbol_of(const struct stage_model *m, uint64_t addr, char *buf, size_t cap);
+
+/* The section addr is in, with its range in *lo, *hi (either may be
+ * NULL); a ROM, which has no sections, is one.  NULL if none. */
 const char *stage_section_of(const struct stage_model *m, uint64_t addr, uint64_t *lo, uint64_t *hi);
 
-/* QEMU's ROM holds data after the six reset-vector instructions (the
- * jump target, the device-tree address, fw_dynamic_info).  If addr starts
- * one of those 8-byte words, write it as ".dword VALUE  # name" and return
- * 8; else 0.  Lets a disassembly show data as data. */
-int stage_rom_data(const struct stage_model *m, uint64_t addr, char *buf, size_t cap);
-
-/* 'M', 'S', 'U' for QEMU's priv register value; '?' otherwise. */
-char stage_mode_char(uint64_t priv);
+/* If addr starts one of the data words, write it as ".dword VALUE  #
+ * comment" and return its size; else 0.  Lets a disassembly show data as
+ * data. */
+int stage_data_at(const struct stage_model *m, uint64_t addr, char *buf, size_t cap);
 
 #endif

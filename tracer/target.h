@@ -1,13 +1,19 @@
-/* target: the remote RISC-V CPU behind a gdbstub.
+/* target: the remote CPU behind a gdbstub.
  *
- * Everything above this file asks for "the registers", "256 bytes at
- * 0x1000" or "one step"; only this file turns those into RSP requests
- * (through rsp.c) and sends them (through conn.c).  What it learns at a
- * stop -- the general registers, any other register read -- is cached
- * until the CPU runs again, so the UI can ask as often as it draws.
+ * Everything above these files asks for "register 32", "256 bytes at
+ * 0x1000" or "one step"; only target_*.c turn those into RSP requests
+ * (through rsp.c) and send them (through conn.c).  What is learnt at a stop
+ * -- any register read -- is cached until the CPU runs again, so callers
+ * may ask as often as they like.
  *
  * The register table is not built in: it comes from the stub's own
- * target.xml, so `priv` and every CSR QEMU offers can be read by name.
+ * target.xml (numbers, names, sizes), and a 'g' reply is read by those
+ * sizes, so nothing here knows an architecture.  The files:
+ *	target.c	connecting, the target description, monitor, detach
+ *	target_link.c	packets out and in: acks, resends, damaged packets
+ *	target_regs.c	registers ('g', batched 'p')
+ *	target_mem.c	memory ('m')
+ *	target_run.c	run control: step, continue, interrupt, breakpoints
  */
 #ifndef BOOTSCOPE_TARGET_H
 #define BOOTSCOPE_TARGET_H
@@ -19,8 +25,6 @@
 #include "rsp.h"
 #include "tdesc.h"
 
-#define TARGET_NGPR	33	/* x0..x31 and pc, as 'g' sends them */
-#define TARGET_PC	32	/* pc's place in that array, and its regnum */
 #define TARGET_MAX_BPS	64
 
 struct target_bp {
@@ -34,6 +38,8 @@ struct target {
 	int timeout_ms;		/* for any one reply while stopped */
 	size_t packet_size;	/* the stub's PacketSize */
 	struct tdesc desc;
+	int pc_regnum;		/* for stepping off a breakpoint; -1 unknown */
+	int bp_kind;		/* Z packets' kind */
 
 	int running;		/* a 'c' is outstanding */
 	int gone;		/* the stub closed the connection or exited */
@@ -42,12 +48,12 @@ struct target {
 	 * (and no one waits for another time-out on the way out). */
 	int broken;
 
-	/* Per-stop caches, dropped whenever the CPU runs. */
-	uint64_t gpr[TARGET_NGPR];
-	int gpr_valid;
-	uint64_t *reg;		/* indexed by regnum, nreg long */
+	/* Register values by regnum, valid until the CPU runs. */
+	uint64_t *reg;
 	uint8_t *reg_valid;
+	uint16_t *reg_bits;	/* each regnum's size from the description; 0 none */
 	size_t nreg;
+	int g_count;		/* 'g' carries regnums [0, g_count); -1 until seen */
 
 	struct target_bp bps[TARGET_MAX_BPS];
 	size_t nbps;
@@ -65,51 +71,63 @@ struct target {
 int target_open(struct target *t, const char *endpoint, int timeout_ms);
 void target_close(struct target *t);
 
+/* What the architecture says: which register is the pc (to step off a
+ * breakpoint) and the kind Z packets carry. */
+void target_configure(struct target *t, int pc_regnum, int bp_kind);
+
 /* The regnum of a register by name ("pc", "priv", "mstatus"), or -1. */
 int target_regnum(const struct target *t, const char *name);
 
-/* x0..x31 and pc ('g', once per stop).  0 or -1. */
-int target_read_gprs(struct target *t, uint64_t out[TARGET_NGPR]);
+/* The <architecture> the description names ("riscv:rv64"), or "". */
+const char *target_arch(const struct target *t);
 
-/* Any register by number (from the 'g' cache, else 'p', cached).  0 or -1. */
-int target_read_reg(struct target *t, int regnum, uint64_t *out);
-
-/* Read n registers with one round trip: the requests go out together and
- * the replies are matched in order.  0, or -1 if any failed. */
-int target_read_regs(struct target *t, const int *regnums, size_t n, uint64_t *out);
-
-int target_read_mem(struct target *t, uint64_t addr, void *buf, size_t len);
-
-/* One instruction, stepping off a breakpoint at the pc if there is one.
- * Fills *stop.  0, or -1 (check t->gone: QEMU ended). */
-int target_step(struct target *t, struct rsp_stop *stop);
-
-/* Let the CPU run ('c').  Returns at once; then poll the fd and call
- * target_poll().  0 or -1. */
-int target_resume(struct target *t);
-
-/* While running: read what arrived, waiting at most timeout_ms.  1 with
- * *stop filled when the CPU stopped, 0 if it still runs, -1 on error or
- * when QEMU went away (t->gone).  While stopped it only notices, without
- * waiting, a connection that closed (-1, t->gone); else 0. */
-int target_poll(struct target *t, struct rsp_stop *stop, int timeout_ms);
-
-/* Ask a running CPU to stop (0x03); its stop reply comes through
- * target_poll(). */
-int target_interrupt(struct target *t);
-
-int target_break_insert(struct target *t, uint64_t addr, int hw);
-int target_break_remove(struct target *t, uint64_t addr);
-const struct target_bp *target_break_at(const struct target *t, uint64_t addr);
+/* A QEMU monitor command through qRcmd; its output goes to out. */
+int target_monitor(struct target *t, const char *cmd, char *out, size_t cap);
 
 /* Take out every breakpoint and let the CPU go ('D'), leaving the stub as
  * a debugger found it.  For attach mode, where the QEMU is someone else's. */
 int target_detach(struct target *t);
 
-/* A QEMU monitor command through qRcmd; its output goes to out. */
-int target_monitor(struct target *t, const char *cmd, char *out, size_t cap);
-
 /* The fd to poll while the CPU runs. */
 int target_fd(const struct target *t);
+
+/* Read n registers by regnum: 'g' once per stop for those it carries,
+ * the others as 'p' requests sent together and answered in one round
+ * trip.  0, or -1 if any failed. */
+int target_regs_read(struct target *t, const int *regnums, size_t n, uint64_t *out);
+
+/* One register.  0 or -1. */
+int target_regs_get(struct target *t, int regnum, uint64_t *out);
+
+/* Forget every register value (the CPU runs, or was reset). */
+void target_regs_drop(struct target *t);
+
+/* len bytes of memory at addr.  0, or -1 with err_set(). */
+int target_mem_read(struct target *t, uint64_t addr, void *buf, size_t len);
+
+/* One instruction, stepping off a breakpoint at the pc if there is one.
+ * Fills *stop.  0, or -1 (check t->gone: QEMU ended). */
+int target_run_step(struct target *t, struct rsp_stop *stop);
+
+/* Let the CPU run ('c').  Returns at once; then poll the fd and call
+ * target_run_poll().  0 or -1. */
+int target_run_resume(struct target *t);
+
+/* While running: read what arrived, waiting at most timeout_ms.  1 with
+ * *stop filled when the CPU stopped, 0 if it still runs, -1 on error or
+ * when QEMU went away (t->gone).  While stopped it only notices, without
+ * waiting, a connection that closed (-1, t->gone); else 0. */
+int target_run_poll(struct target *t, struct rsp_stop *stop, int timeout_ms);
+
+/* Wait for the stop reply of a step or an interrupt.  0 or -1. */
+int target_run_wait(struct target *t, struct rsp_stop *stop, int timeout_ms);
+
+/* Ask a running CPU to stop (0x03); its stop reply comes through
+ * target_run_poll(). */
+int target_run_interrupt(struct target *t);
+
+int target_run_break_insert(struct target *t, uint64_t addr, int hw);
+int target_run_break_remove(struct target *t, uint64_t addr);
+const struct target_bp *target_run_break_at(const struct target *t, uint64_t addr);
 
 #endif

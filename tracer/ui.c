@@ -15,10 +15,6 @@
 #include "err.h"
 #include "ui_screen.h"
 
-/* A counted step runs this many instructions between two looks at the
- * keyboard: about 60 ms of QEMU round trips. */
-#define STEP_CHUNK 256
-
 static int ui_sigpipe[2] = { -1, -1 };
 
 /* Signals become bytes on a pipe, so the loop sees them between polls. */
@@ -177,6 +173,7 @@ static void prompt_done(struct ui_screen *u)
 	} else {
 		u->mem_addr = addr;
 		u->mode = UI_MODE_MEMORY;
+		session_show_memory(u->s, addr, SESSION_MEM_MAX);
 	}
 }
 
@@ -205,17 +202,35 @@ static void prompt_key(struct ui_screen *u, int ch)
 static int restart(struct ui_screen *u)
 {
 	struct session *s = u->s;
-	struct session_opts o = s->opts;
 
-	if (!s->ended)
-		return session_restart(s);
-	if (!s->own_qemu)
+	if (s->ended && !s->own_qemu)
 		return err_set("your QEMU has ended; bootscope does not start it again");
-	/* QEMU is gone: start a fresh one with the same options. */
-	session_end(s);
-	if (session_start(s, &o) < 0)
-		return -1;
-	u->code_follow = 1;
+	if (s->running)
+		return err_set("the CPU is running: press Ctrl-C first");
+	return session_restart(s);
+}
+
+/* Keys that move the machine, said before the session is asked (its own
+ * messages name no keys).  0 if the key may go ahead. */
+static int refuse(struct ui_screen *u, int ch)
+{
+	const struct session *s = u->s;
+
+	if (s->running && strchr("snc>brx", ch)) {
+		say(u, 0, "the guest is running: Ctrl-C stops it");
+		return 1;
+	}
+	if (s->ended && strchr("snc>b", ch)) {
+		say(u, 1, "QEMU has ended: press r to restart, or q to quit");
+		return 1;
+	}
+	if (ch == '>' && s->stage && !stage_next(&s->model, s->stage)) {
+		char msg[120];
+
+		snprintf(msg, sizeof msg, "already in the last stage (%s): use c to continue", s->stage->name);
+		say(u, 1, msg);
+		return 1;
+	}
 	return 0;
 }
 
@@ -243,9 +258,9 @@ static int key(struct ui_screen *u, int ch)
 		prompt_key(u, ch);
 		return 0;
 	}
-	if (u->mode == UI_MODE_HELP) {
+	if (u->mode == UI_MODE_HELP) {	/* any key closes it, q too */
 		u->mode = UI_MODE_NORMAL;
-		return ch == 'q' ? 0 : 0;
+		return 0;
 	}
 	if (u->mode == UI_MODE_MEMORY) {
 		switch (ch) {
@@ -253,8 +268,12 @@ static int key(struct ui_screen *u, int ch)
 		case KEY_DOWN: u->mem_addr += 16; break;
 		case KEY_PPAGE: u->mem_addr -= 256; break;
 		case KEY_NPAGE: u->mem_addr += 256; break;
-		default: u->mode = UI_MODE_NORMAL;
+		default:
+			u->mode = UI_MODE_NORMAL;
+			session_hide_memory(u->s);
+			return 0;
 		}
+		session_show_memory(u->s, u->mem_addr, SESSION_MEM_MAX);
 		return 0;
 	}
 	if (ch >= '0' && ch <= '9' && (u->count || ch != '0')) {
@@ -264,17 +283,12 @@ static int key(struct ui_screen *u, int ch)
 	}
 	u->count = 0;
 	u->message[0] = '\0';
-	if (s->running && strchr("snc>brx", ch) && ch) {
-		say(u, 0, "the guest is running: Ctrl-C stops it");
+	if (ch > 0 && ch < 256 && refuse(u, ch))
 		return 0;
-	}
 	switch (ch) {
 	case 's':
 		u->code_follow = 1;
-		if (n > STEP_CHUNK)	/* long: in chunks, so keys and Ctrl-C still work */
-			u->pending_steps = n;
-		else
-			rc = session_step(s, n);
+		rc = session_steps_begin(s, n);	/* long ones in chunks: keys and Ctrl-C still work */
 		break;
 	case 'n':
 		u->code_follow = 1;
@@ -342,14 +356,8 @@ static int handle_signal(struct ui_screen *u, int sig, long long *last_int, vola
 		session_poll(u->s, 0);
 		return 0;
 	case SIGINT:
-		if (u->pending_steps) {
-			char msg[96];
-
-			snprintf(msg, sizeof msg, "interrupted: %lu steps left undone", u->pending_steps);
-			u->pending_steps = 0;
-			say(u, 0, msg);
+		if (session_steps_cancel(u->s))
 			return 0;
-		}
 		if (u->s->running) {
 			if (session_interrupt(u->s) < 0)
 				say(u, 1, err_msg());
@@ -376,7 +384,7 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 		int n = 0, ti = -1, ci = -1;
 
 		if (s->ended && s->end_unexpected)
-			return err_set("%s", s->event);
+			return err_set("%s", session_end_reason(s));
 		if (!s->target_open)	/* a restart that could not start QEMU again */
 			return -1;
 		draw(u);
@@ -390,7 +398,7 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 			ci = n;
 			pfd[n++] = (struct pollfd){ .fd = session_console_fd(s), .events = POLLIN };
 		}
-		if (poll(pfd, (nfds_t)n, u->pending_steps ? 0 : -1) < 0) {
+		if (poll(pfd, (nfds_t)n, session_steps_left(s) ? 0 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return err_set("poll: %s", strerror(errno));
@@ -413,19 +421,8 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 				if (key(u, ch))
 					return 0;
 		}
-		if (u->pending_steps) {
-			unsigned long chunk = u->pending_steps < STEP_CHUNK ? u->pending_steps : STEP_CHUNK;
-			uint64_t before = session_pc(s);
-
-			u->pending_steps -= chunk;
-			if (session_step(s, chunk) < 0) {
-				say(u, 1, err_msg());
-				u->pending_steps = 0;
-			}
-			/* A breakpoint, or the end of QEMU, ends it early. */
-			if (s->ended || (session_pc(s) != before && target_break_at(&s->target, session_pc(s))))
-				u->pending_steps = 0;
-		}
+		if (session_steps_left(s) && session_steps_run(s) < 0)
+			say(u, 1, err_msg());
 	}
 }
 
@@ -465,6 +462,7 @@ int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *ca
 	setup_colors(&u);
 	resize(&u);
 
+	session_view_code(s);	/* the code panel draws from what is fetched at stops */
 	rc = loop(&u, cancel);
 
 	endwin();

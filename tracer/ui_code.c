@@ -1,10 +1,12 @@
 /* ui_code: the disassembly around the pc, with symbol labels, the pc line
  * and breakpoints marked; scrollable.
  *
- * RISC-V code cannot be decoded backwards (2- and 4-byte instructions mix),
- * so the lines above the pc come from decoding forwards from a point that
- * lands on it: the start of the pc's symbol when it is near, else the
- * nearest earlier halfword that does. */
+ * Code of mixed lengths (RISC-V's 2- and 4-byte instructions) cannot be
+ * decoded backwards, so the lines above the pc come from decoding forwards
+ * from a point that lands on it: the start of the pc's symbol when it is
+ * near, else the nearest earlier aligned address that does.  Drawing only
+ * decodes what the session fetched at the stop (session_insn_cached);
+ * scrolling asks the session to fetch more first. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +20,7 @@
 static int lines_before(struct ui_screen *u, uint64_t addr, uint64_t *out, int n)
 {
 	struct session *s = u->s;
-	uint64_t starts[2];
+	uint64_t starts[2], align = s->arch->insn_align;
 	int nstarts = 0;
 	const struct stage *st = stage_of(&s->model, addr);
 	const struct image_symbol *sym = st && st->image ? image_symbol_at(st->image, addr) : NULL;
@@ -37,13 +39,13 @@ static int lines_before(struct ui_screen *u, uint64_t addr, uint64_t *out, int n
 		starts[nstarts++] = floor;
 	for (int k = 0; k < nstarts; k++) {
 		/* Try each halfword from the start; the first that lands on addr wins. */
-		for (uint64_t a0 = starts[k]; a0 < addr && a0 < starts[k] + 8; a0 += 2) {
+		for (uint64_t a0 = starts[k]; a0 < addr && a0 < starts[k] + 4 * align; a0 += align) {
 			uint64_t ring[MAX_LINES];
 			int count = 0;
 			uint64_t a = a0;
 
 			while (a < addr) {
-				const struct code_line *in = session_insn(s, a);
+				const struct code_line *in = session_insn_cached(s, a);
 				if (!in)
 					break;
 				ring[count++ % MAX_LINES] = a;
@@ -65,6 +67,7 @@ void ui_code_scroll(struct ui_screen *u, int lines)
 	uint64_t prev[MAX_LINES];
 
 	u->code_follow = 0;
+	session_show_code(u->s, u->code_top);
 	if (lines > 0) {
 		for (int i = 0; i < lines; i++) {
 			const struct code_line *in = session_insn(u->s, u->code_top);
@@ -77,9 +80,10 @@ void ui_code_scroll(struct ui_screen *u, int lines)
 		int got = lines_before(u, u->code_top, prev, want);
 		if (got > 0)
 			u->code_top = prev[0];
-		else if (u->code_top >= (uint64_t)want * 2)
-			u->code_top -= (uint64_t)want * 2;
+		else if (u->code_top >= (uint64_t)want * u->s->arch->insn_align)
+			u->code_top -= (uint64_t)want * u->s->arch->insn_align;
 	}
+	session_show_code(u->s, u->code_top);
 }
 
 /* Keep the pc on screen, about a third of the way down. */
@@ -93,7 +97,7 @@ static void follow_pc(struct ui_screen *u, int rows)
 		for (int i = 0; i < rows - 2 && a <= pc; i++) {
 			if (a == pc)
 				return;	/* already in view, and not at the bottom */
-			const struct code_line *in = session_insn(u->s, a);
+			const struct code_line *in = session_insn_cached(u->s, a);
 			if (!in)
 				break;
 			a += (uint64_t)in->len;
@@ -126,15 +130,15 @@ void ui_code_draw(struct ui_screen *u)
 			ui_screen_put(y++, r->x, r->w, ui_screen_attr(u, UI_C_TITLE) & ~A_UNDERLINE, buf, 1);
 		}
 		char data[96];
-		if (stage_rom_data(&s->model, a, data, sizeof data)) {
+		if (stage_data_at(&s->model, a, data, sizeof data)) {
 			snprintf(buf, sizeof buf, "  %08" PRIx64 " %s", a, data);
 			ui_screen_put(y++, r->x, r->w, ui_screen_attr(u, UI_C_DIM), buf, 1);
-			a += 8;
+			a += s->model.word_size;
 			continue;
 		}
-		in = session_insn(s, a);
+		in = session_insn_cached(s, a);
 		int is_pc = a == pc && !s->running;
-		int is_bp = target_break_at(&s->target, a) != NULL;
+		int is_bp = session_break_at(s, a);
 		const char *mark = is_pc ? (u->utf8 ? "\xe2\x96\xb6" : ">") : " ";
 		const char *bpm = is_bp ? (u->utf8 ? "\xe2\x97\x8f" : "*") : " ";
 		int digits = a >> 32 ? 16 : 8;

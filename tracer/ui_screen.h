@@ -43,7 +43,6 @@ struct ui_screen {
 	int code_follow;	/* keep the pc in view */
 	int console_scroll;	/* lines scrolled back from the end */
 	unsigned long count;	/* a number typed before a key */
-	unsigned long pending_steps;	/* a counted step still running, in chunks */
 
 	/* The prompt line: what it is for, and what has been typed. */
 	char prompt_label[64];
@@ -89,5 +88,8 @@ void ui_lesson_draw(struct ui_screen *u);
 void ui_help_draw(struct ui_screen *u);
 void ui_memory_draw(struct ui_screen *u);
 void ui_status_draw(struct ui_screen *u);
+
+/* What the last command did, in words, for the status line. */
+void ui_status_event(const struct session *s, char *buf, size_t cap);
 
 #endif

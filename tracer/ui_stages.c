@@ -21,7 +21,7 @@ void ui_stages_draw(struct ui_screen *u)
 
 	for (int i = 0; i < s->model.n && x < w; i++) {
 		const struct stage *st = &s->model.stages[i];
-		const char *name = shortnames && st->number == 1 ? "reset" : st->name;
+		const char *name = shortnames ? st->short_name : st->name;
 		int cur = s->stage == st;
 		char addr[24];
 
@@ -33,15 +33,14 @@ void ui_stages_draw(struct ui_screen *u)
 			ui_screen_put(0, x, w - x, ui_screen_attr(u, UI_C_DIM), arrow, 0);
 			x += (int)strlen(arrow) - (u->utf8 ? 2 : 0);
 		}
-		if (s->steps[st->number])
-			snprintf(buf, sizeof buf, " %d %s %s [%lu] ", st->number, name, addr,
-				 s->steps[st->number]);
+		if (s->steps[i])
+			snprintf(buf, sizeof buf, " %d %s %s [%lu] ", st->number, name, addr, s->steps[i]);
 		else
 			snprintf(buf, sizeof buf, " %d %s %s ", st->number, name, addr);
 		ui_screen_put(0, x, w - x, cur ? ui_screen_attr(u, UI_C_STAGE) : A_NORMAL, buf, 0);
 		x += (int)strlen(buf);
 	}
-	snprintf(buf, sizeof buf, " %c mode%s ", session_mode(s), s->running ? " running" : "");
+	snprintf(buf, sizeof buf, " %s mode%s ", s->mode.name, s->running ? " running" : "");
 	int bx = w - (int)strlen(buf);
 	if (bx > x)
 		ui_screen_put(0, bx, w - bx, ui_screen_attr(u, UI_C_STAGE), buf, 0);

@@ -11,19 +11,20 @@ void ui_where_draw(struct ui_screen *u)
 	const struct session *s = u->s;
 	uint64_t pc = session_pc(s), lo = 0, hi = 0;
 	const char *sec = stage_section_of(&s->model, pc, &lo, &hi);
-	char sym[128], range[64] = "", line[64] = "", buf[400];
+	char sym[128] = "unknown", range[64] = "", line[64] = "", buf[400];
 	const char *file;
 	int lineno;
 
-	stage_symbol_of(&s->model, pc, sym, sizeof sym);
-	if (strcmp(sec, "unknown") != 0)
+	if (stage_symbol_of(&s->model, pc, sym, sizeof sym) < 0)
+		snprintf(sym, sizeof sym, "unknown");
+	if (sec)
 		snprintf(range, sizeof range, " [0x%" PRIx64 ", 0x%" PRIx64 ")", lo, hi);
 	if (s->stage && s->stage->image && image_line_at(s->stage->image, pc, &file, &lineno) == 0) {
 		const char *base = strrchr(file, '/');
 		snprintf(line, sizeof line, "  %s:%d", base ? base + 1 : file, lineno);
 	}
 	snprintf(buf, sizeof buf, " pc 0x%" PRIx64 "  %s  %s%s  %s%s", pc,
-		 s->stage ? s->stage->image_name : "outside every image", sec, range, sym, line);
+		 s->stage ? s->stage->image_name : "outside every image", sec ? sec : "unknown", range, sym, line);
 	ui_screen_put(u->where.y, 0, u->where.w, A_BOLD, buf, 1);
 }
 
@@ -32,8 +33,9 @@ struct region {
 	uint64_t lo, hi;
 };
 
-/* The regions worth a box: the ROM, the firmware, each kernel section, the
- * device tree.  Built from the stages and images, in address order. */
+/* The regions worth a box: the ROM and the firmware whole, each section of
+ * the later stages, and what the board adds (the device tree).  Built from
+ * the stages and images, in address order. */
 static int regions(const struct session *s, struct region *r, int max)
 {
 	int n = 0;
@@ -44,17 +46,18 @@ static int regions(const struct session *s, struct region *r, int max)
 
 		if (!st->entry_known)
 			continue;
-		if (st->number == 1 || !img || img->nsections == 0 || !strcmp(st->name, "firmware")) {
+		if (st->kind == STAGE_ROM || st->kind == STAGE_FIRMWARE || !img || img->nsections == 0) {
 			uint64_t hi = img ? img->hi : st->hi;
-			r[n++] = (struct region){ st->number == 1 ? "MROM" : st->name, st->lo, hi };
+			r[n++] = (struct region){ st->image_name, st->lo, hi };
 			continue;
 		}
 		for (size_t k = 0; k < img->nsections && n < max; k++)
 			r[n++] = (struct region){ img->sections[k].name, img->sections[k].addr,
 						  img->sections[k].addr + img->sections[k].size };
 	}
-	if (s->model.reset.valid && n < max)
-		r[n++] = (struct region){ "DTB", s->model.reset.fdt, s->model.reset.fdt + 0x10000 };
+	for (int i = 0; i < s->model.nregions && n < max; i++)
+		r[n++] = (struct region){ s->model.regions[i].label, s->model.regions[i].lo,
+					  s->model.regions[i].hi };
 	return n;
 }
 
@@ -63,7 +66,7 @@ void ui_map_draw(struct ui_screen *u)
 	const struct session *s = u->s;
 	struct region r[16];
 	int n = regions(s, r, 16), x = 0, w = u->map.w;
-	uint64_t pc = session_pc(s), sp = s->regs.gpr[2];
+	uint64_t pc = session_pc(s), sp = session_reg(s, s->arch->sp);
 	const char *pcmark = u->utf8 ? "\xe2\x97\x80pc" : "<pc";
 	const char *spmark = u->utf8 ? "\xe2\x97\x80sp" : "<sp";
 

@@ -8,6 +8,8 @@
  *
  * alarm() bounds the whole run; QEMU's PR_SET_PDEATHSIG takes any QEMU
  * down with us if it fires.
+  *
+ * TIER: qemu (make check leaves it to make test)
  */
 #include "check.h"
 #include "clock.h"

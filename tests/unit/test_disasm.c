@@ -49,7 +49,7 @@ static int compare_with_objdump(const char *elf, const char *opts, int with_name
 	FILE *p;
 
 	*name_diffs = 0;
-	if (image_open(&img, elf) < 0 || disasm_open(&d, symbolize, img) < 0) {
+	if (image_open(&img, elf) < 0 || disasm_open(&d, "riscv:rv64", symbolize, img) < 0) {
 		printf("# %s\n", err_msg());
 		image_close(img);
 		return 0;
@@ -138,7 +138,7 @@ static void test_reset_vector(void)
 	char out[128];
 	size_t i;
 
-	CHECK(disasm_open(&d, NULL, NULL) == 0);
+	CHECK(disasm_open(&d, "riscv:rv64", NULL, NULL) == 0);
 	if (!d)
 		return;
 	for (i = 0; i < sizeof rv / sizeof rv[0]; i++) {
@@ -188,7 +188,7 @@ static void test_edges(void)
 	uint32_t w;
 	int i, bad;
 
-	CHECK(disasm_open(&d, NULL, NULL) == 0 && disasm_open(&named, fixed_name, NULL) == 0);
+	CHECK(disasm_open(&d, "riscv:rv64", NULL, NULL) == 0 && disasm_open(&named, "riscv:rv64", fixed_name, NULL) == 0);
 	if (!d || !named)
 		return;
 	CHECK_EQ_U64(disasm_one(d, 0x80200000, jal, 4, out, sizeof out), 4);

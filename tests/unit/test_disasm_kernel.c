@@ -12,6 +12,7 @@
 #include "disasm.h"
 #include "err.h"
 #include "image.h"
+#include "board_virt.h"
 #include "stage.h"
 
 #include <ctype.h>
@@ -21,8 +22,7 @@
 
 static int symbolize(void *ctx, uint64_t addr, char *buf, size_t cap)
 {
-	stage_symbol_of(ctx, addr, buf, cap);
-	return strcmp(buf, "unknown") == 0 ? -1 : 0;
+	return stage_symbol_of(ctx, addr, buf, cap);
 }
 
 /* A source of instruction bytes: an image, or a plain buffer at base.
@@ -143,8 +143,8 @@ static void test_kernel(const char *top)
 		return;
 	}
 	/* The names bootscope shows: the stage model over the kernel image. */
-	stage_build(&m, NULL, NULL, img, 0);
-	CHECK(disasm_open(&d, symbolize, &m) == 0);
+	board_virt_build(&m, NULL, &(struct board_boot){ .kernel = img });
+	CHECK(disasm_open(&d, "riscv:rv64", symbolize, &m) == 0);
 	if (d) {
 		struct bytes src = { .img = img, .lo = img->lo, .hi = img->hi };
 
@@ -180,7 +180,7 @@ static void test_reset_vector(void)
 		return;
 	CHECK(write(fd, rom, sizeof rom) == (ssize_t)sizeof rom);
 	close(fd);
-	CHECK(disasm_open(&d, NULL, NULL) == 0);
+	CHECK(disasm_open(&d, "riscv:rv64", NULL, NULL) == 0);
 	if (d) {
 		struct bytes src = { .buf = rom, .base = 0x1000, .len = sizeof rom };
 

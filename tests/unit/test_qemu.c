@@ -4,11 +4,14 @@
  * counting bootscope.* there is not disturbed by other QEMUs on the machine.
  * Every wait has a hard time-out; alarm() guards the whole run, and QEMU's
  * PR_SET_PDEATHSIG takes any QEMU down with us if we die.
+  *
+ * TIER: qemu (make check leaves it to make test)
  */
 #include "check.h"
 #include "clock.h"
 #include "leaks.h"
 #include "err.h"
+#include "board.h"
 #include "qemu.h"
 
 #include <dirent.h>
@@ -25,6 +28,12 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* QEMU's virt machine, as the board starts it. */
+static struct qemu_opts virt_opts(void)
+{
+	return (struct qemu_opts){ .qemu = board_default()->qemu, .machine = board_default()->machine };
+}
 
 static char base[64];
 
@@ -110,7 +119,7 @@ static int contains(const char *s, const char *needle)
 
 static void test_default_start(void)
 {
-	struct qemu_opts o = { 0 };
+	struct qemu_opts o = virt_opts();
 	struct qemu q;
 	struct stat st;
 	char path[256], link[256], buf[8192], why[512];
@@ -165,7 +174,8 @@ static void test_default_start(void)
 
 static void test_not_found(void)
 {
-	struct qemu_opts o = { .qemu = "/nonexistent/qemu-system-riscv64" };
+	struct qemu_opts o = virt_opts();
+	o.qemu = "/nonexistent/qemu-system-riscv64";
 	struct qemu q;
 
 	CHECK(qemu_start(&q, &o, 2000) == -1);
@@ -184,7 +194,8 @@ static void test_not_found(void)
 static void test_exits_at_start(void)
 {
 	const char *bogus[] = { "-bogus" };
-	struct qemu_opts o = { .bios = "/nonexistent/fw.bin" };
+	struct qemu_opts o = virt_opts();
+	o.bios = "/nonexistent/fw.bin";
 	struct qemu q;
 	char why[512];
 
@@ -193,11 +204,14 @@ static void test_exits_at_start(void)
 	CHECK(contains(err_msg(), "Unable to load the RISC-V firmware \"/nonexistent/fw.bin\""));
 	CHECK(contains(qemu_exit_reason(&q, why, sizeof why), "QEMU exited with status 1: "));
 	CHECK_EQ_U64(count_in(base, "bootscope."), 0);
-	o = (struct qemu_opts){ .extra = bogus, .nextra = 1 };
+	o = virt_opts();
+	o.extra = bogus;
+	o.nextra = 1;
 	CHECK(qemu_start(&q, &o, 5000) == -1);
 	CHECK(contains(err_msg(), "-bogus: invalid option"));
 	CHECK_EQ_U64(count_in(base, "bootscope."), 0);
-	o = (struct qemu_opts){ .kernel = "/nonexistent/kernel.elf" };
+	o = virt_opts();
+	o.kernel = "/nonexistent/kernel.elf";
 	CHECK(qemu_start(&q, &o, 5000) == -1);
 	CHECK(contains(err_msg(), "/nonexistent/kernel.elf"));
 	CHECK_EQ_U64(count_in(base, "bootscope."), 0);
@@ -220,7 +234,7 @@ static int listener(int *port)
 
 static void test_tcp(void)
 {
-	struct qemu_opts o = { 0 };
+	struct qemu_opts o = virt_opts();
 	struct qemu q;
 	char want[160], buf[4096];
 	int held, fd;
@@ -253,7 +267,11 @@ static void test_tcp(void)
 static void test_loader_and_extra(void)
 {
 	const char *extra[] = { "-m", "256M", "-smp", "2" };
-	struct qemu_opts o = { .bios = "none", .loader_addr = 0x80200000, .extra = extra, .nextra = 4 };
+	struct qemu_opts o = virt_opts();
+	o.bios = "none";
+	o.loader_addr = 0x80200000;
+	o.extra = extra;
+	o.nextra = 4;
 	struct qemu q;
 	char file[128], buf[4096];
 	int fd;
@@ -277,7 +295,7 @@ static void test_loader_and_extra(void)
 
 static void test_exit_and_kill(void)
 {
-	struct qemu_opts o = { 0 };
+	struct qemu_opts o = virt_opts();
 	struct qemu q;
 	char why[512], buf[64];
 	int fd;
@@ -317,7 +335,7 @@ static void test_parent_death(void)
 	CHECK(pipe(p) == 0);
 	helper = fork();
 	if (helper == 0) {
-		struct qemu_opts o = { 0 };
+		struct qemu_opts o = virt_opts();
 
 		if (qemu_start(&q, &o, 5000) == 0 && write(p[1], &q, sizeof q) == sizeof q)
 			pause();
@@ -342,7 +360,7 @@ static void test_parent_death(void)
 
 static void test_dir_choice(void)
 {
-	struct qemu_opts o = { 0 };
+	struct qemu_opts o = virt_opts();
 	struct qemu q;
 	char longdir[160], want[160];
 	int ok;
@@ -369,7 +387,7 @@ static void test_dir_choice(void)
 
 static void test_cycles(void)
 {
-	struct qemu_opts o = { 0 };
+	struct qemu_opts o = virt_opts();
 	struct qemu q;
 	int before = fd_count(), started = 0;
 

@@ -1,8 +1,11 @@
-/* test_stage: the stage model -- QEMU's reset vector decoded from its own
- * bytes, the stages built for the boots bootscope meets (QEMU's OpenSBI,
- * -bios none, a jump firmware), and which stage, section and symbol an
- * address belongs to, on the real build/kernel.elf. */
+/* test_stage: the stage model on the virt board -- QEMU's reset vector
+ * decoded from its own bytes (board_virt.c), the stages built for the boots
+ * bootscope meets (QEMU's OpenSBI, -bios none, a jump firmware), and which
+ * stage, section and symbol an address belongs to (stage.c), on the real
+ * build/kernel.elf. */
 #include "check.h"
+#include "arch_riscv64.h"
+#include "board_virt.h"
 #include "image.h"
 #include "stage.h"
 
@@ -25,7 +28,7 @@ static void put64(uint8_t *p, uint64_t v)
 	put32(p + 4, (uint32_t)(v >> 32));
 }
 
-/* What QEMU 7.2 writes at 0x1000 for rv64 with 128 MiB (FACTS.md). */
+/* What QEMU 7.2 writes at 0x1000 for rv64 with 128 MiB (docs/virt-boot.md). */
 static void reset_vector(uint8_t rom[RESET_LEN])
 {
 	static const uint32_t code[] = {
@@ -57,14 +60,13 @@ static void reset_vector(uint8_t rom[RESET_LEN])
 static void test_parse(void)
 {
 	uint8_t rom[RESET_LEN], bad[RESET_LEN];
-	struct stage_reset_info r;
+	struct board_virt_reset r;
 
 	reset_vector(rom);
-	CHECK_EQ_U64(stage_parse_reset_vector(rom, sizeof rom, &r), 0);
+	CHECK_EQ_U64(board_virt_parse_reset(rom, sizeof rom, &r), 0);
 	CHECK(r.valid);
 	CHECK_EQ_U64(r.jump, 0x80000000);
 	CHECK_EQ_U64(r.fdt, 0x87e00000);
-	CHECK_EQ_U64(r.dyninfo_addr, 0x1028);
 	CHECK(r.dyninfo_valid);
 	CHECK_EQ_U64(r.dyn_version, 2);
 	CHECK_EQ_U64(r.dyn_next_addr, 0x80200000);
@@ -73,77 +75,90 @@ static void test_parse(void)
 	CHECK_EQ_U64(r.dyn_boot_hart, 0);
 
 	/* The code and both words, but fw_dynamic_info cut off. */
-	CHECK_EQ_U64(stage_parse_reset_vector(rom, 40, &r), 0);
+	CHECK_EQ_U64(board_virt_parse_reset(rom, 40, &r), 0);
 	CHECK(r.valid && !r.dyninfo_valid);
 	CHECK_EQ_U64(r.jump, 0x80000000);
 	CHECK_EQ_U64(r.fdt, 0x87e00000);
-	CHECK_EQ_U64(stage_parse_reset_vector(rom, RESET_LEN - 1, &r), 0);
+	CHECK_EQ_U64(board_virt_parse_reset(rom, RESET_LEN - 1, &r), 0);
 	CHECK(r.valid && !r.dyninfo_valid);
 	CHECK_EQ_U64(r.dyn_next_addr, 0);
 
 	/* Too short for the words the code loads. */
-	CHECK_EQ_U64(stage_parse_reset_vector(rom, 39, &r), -1);
+	CHECK_EQ_U64(board_virt_parse_reset(rom, 39, &r), -1);
 	CHECK(!r.valid);
-	CHECK_EQ_U64(stage_parse_reset_vector(rom, 24, &r), -1);
-	CHECK_EQ_U64(stage_parse_reset_vector(rom, 0, &r), -1);
+	CHECK_EQ_U64(board_virt_parse_reset(rom, 24, &r), -1);
+	CHECK_EQ_U64(board_virt_parse_reset(rom, 0, &r), -1);
 	CHECK(!r.valid && !r.dyninfo_valid && r.jump == 0);
 
 	/* Not QEMU's code: zeros, ones, noise, one instruction changed. */
 	memset(bad, 0, sizeof bad);
-	CHECK_EQ_U64(stage_parse_reset_vector(bad, sizeof bad, &r), -1);
+	CHECK_EQ_U64(board_virt_parse_reset(bad, sizeof bad, &r), -1);
 	CHECK(!r.valid);
 	memset(bad, 0xff, sizeof bad);
-	CHECK_EQ_U64(stage_parse_reset_vector(bad, sizeof bad, &r), -1);
+	CHECK_EQ_U64(board_virt_parse_reset(bad, sizeof bad, &r), -1);
 	srand(7);
 	int accepted = 0;
 	for (int i = 0; i < 10000; i++) {
 		for (size_t k = 0; k < sizeof bad; k++)
 			bad[k] = (uint8_t)rand();
-		accepted += stage_parse_reset_vector(bad, sizeof bad, &r) == 0 || r.valid;
+		accepted += board_virt_parse_reset(bad, sizeof bad, &r) == 0 || r.valid;
 	}
 	CHECK_EQ_U64(accepted, 0);
 	memcpy(bad, rom, sizeof bad);
 	put32(bad + 20, 0x00008067);	/* ret instead of jr t0 */
-	CHECK_EQ_U64(stage_parse_reset_vector(bad, sizeof bad, &r), -1);
+	CHECK_EQ_U64(board_virt_parse_reset(bad, sizeof bad, &r), -1);
 	memcpy(bad, rom, sizeof bad);
 	put32(bad, 0x00000317);		/* auipc t1,0 */
-	CHECK_EQ_U64(stage_parse_reset_vector(bad, sizeof bad, &r), -1);
+	CHECK_EQ_U64(board_virt_parse_reset(bad, sizeof bad, &r), -1);
 	memcpy(bad, rom, sizeof bad);
 	put32(bad + 16, 0x0102b283);	/* ld t0,16(t0) */
-	CHECK_EQ_U64(stage_parse_reset_vector(bad, sizeof bad, &r), -1);
+	CHECK_EQ_U64(board_virt_parse_reset(bad, sizeof bad, &r), -1);
 
 	/* Another firmware's info block (a wrong magic) is no fw_dynamic_info. */
 	memcpy(bad, rom, sizeof bad);
 	put64(bad + 40, 0x12345678);
-	CHECK_EQ_U64(stage_parse_reset_vector(bad, sizeof bad, &r), 0);
+	CHECK_EQ_U64(board_virt_parse_reset(bad, sizeof bad, &r), 0);
 	CHECK(r.valid && !r.dyninfo_valid);
 	CHECK_EQ_U64(r.jump, 0x80000000);
 }
 
+static void build(struct stage_model *m, const struct board_virt_reset *r, const struct image *fw,
+		  const struct image *kernel, int no_firmware)
+{
+	struct board_boot b = { .kernel = kernel, .firmware = fw, .no_firmware = no_firmware };
+
+	board_virt_build(m, r, &b);
+}
+
 static void check_stage(const struct stage *s, int number, const char *name, uint64_t entry, char mode)
 {
+	static const enum stage_kind kinds[] = { STAGE_ROM, STAGE_FIRMWARE, STAGE_KERNEL };
+
 	CHECK(s != NULL);
 	if (!s)
 		return;
 	CHECK_EQ_U64(s->number, number);
 	CHECK_EQ_STR(s->name, name);
+	/* The kind, not the number, says what a stage is. */
+	CHECK_EQ_U64(s->kind, strcmp(name, "kernel") == 0 ? STAGE_KERNEL : kinds[number - 1]);
 	CHECK(s->entry_known);
 	CHECK_EQ_U64(s->entry, entry);
-	CHECK_EQ_U64(s->mode, mode);
+	CHECK(s->mode.known);
+	CHECK_EQ_U64(s->mode.name[0], mode);
 }
 
 /* The default boot: QEMU's OpenSBI (fw_dynamic), the kernel at 0x80200000. */
 static void test_default(const struct image *kernel, const struct image *fw)
 {
 	uint8_t rom[RESET_LEN];
-	struct stage_reset_info r;
+	struct board_virt_reset r;
 	struct stage_model m;
 	uint64_t lo = 0, hi = 0;
 	char buf[128];
 
 	reset_vector(rom);
-	stage_parse_reset_vector(rom, sizeof rom, &r);
-	stage_build(&m, &r, fw, kernel, 0);
+	board_virt_parse_reset(rom, sizeof rom, &r);
+	build(&m, &r, fw, kernel, 0);
 	CHECK_EQ_U64(m.n, 3);
 	check_stage(&m.stages[0], 1, "reset vector", 0x1000, 'M');
 	check_stage(&m.stages[1], 2, "firmware", 0x80000000, 'M');
@@ -151,13 +166,22 @@ static void test_default(const struct image *kernel, const struct image *fw)
 	CHECK(m.stages[0].image == NULL);
 	CHECK(m.stages[1].image == fw);
 	CHECK(m.stages[2].image == kernel);
-	CHECK(m.reset.valid && m.reset.dyninfo_valid);
+	/* The ROM's parts have names, and the device tree a box on the map. */
+	CHECK_EQ_U64(stage_symbol_of(&m, 0x1028, buf, sizeof buf), 0);
+	CHECK_EQ_STR(buf, "fw_dynamic_info");
+	CHECK_EQ_U64(stage_symbol_of(&m, 0x1004, buf, sizeof buf), 0);
+	CHECK_EQ_STR(buf, "reset_vec+0x4");
+	CHECK_EQ_U64(m.nregions, 1);
+	CHECK_EQ_STR(m.regions[0].label, "DTB");
+	CHECK_EQ_U64(m.regions[0].lo, 0x87e00000);
+	CHECK(stage_find(&m, STAGE_KERNEL) == &m.stages[2]);
+	CHECK(stage_find(&m, STAGE_BOOTLOADER) == NULL);
 
 	/* Stage of an address: each stage's range, and outside all of them. */
 	CHECK(stage_of(&m, 0x1000) == &m.stages[0]);
 	CHECK(stage_of(&m, 0x1028) == &m.stages[0]);
-	CHECK(stage_of(&m, STAGE_MROM_BASE + STAGE_MROM_SIZE - 1) == &m.stages[0]);
-	CHECK(stage_of(&m, STAGE_MROM_BASE + STAGE_MROM_SIZE) == NULL);
+	CHECK(stage_of(&m, BOARD_VIRT_ROM_BASE + BOARD_VIRT_ROM_SIZE - 1) == &m.stages[0]);
+	CHECK(stage_of(&m, BOARD_VIRT_ROM_BASE + BOARD_VIRT_ROM_SIZE) == NULL);
 	CHECK(stage_of(&m, 0) == NULL);
 	CHECK(stage_of(&m, 0xfff) == NULL);
 	CHECK(stage_of(&m, 0x80000000) == &m.stages[1]);
@@ -186,7 +210,7 @@ static void test_default(const struct image *kernel, const struct image *fw)
 		CHECK_EQ_U64(lo, text->addr);
 		CHECK_EQ_U64(hi, text->addr + text->size);
 	}
-	stage_symbol_of(&m, 0x80200000, buf, sizeof buf);
+	CHECK_EQ_U64(stage_symbol_of(&m, 0x80200000, buf, sizeof buf), 0);
 	CHECK_EQ_STR(buf, "_start");
 	const struct image_symbol *kmain = image_symbol_named(kernel, "kmain");
 	CHECK(kmain != NULL && kmain->size > 8);
@@ -206,15 +230,15 @@ static void test_default(const struct image *kernel, const struct image *fw)
 
 	/* The ROM has no ELF: the section is the ROM itself. */
 	CHECK_EQ_STR(stage_section_of(&m, 0x1000, &lo, &hi), "MROM");
-	CHECK_EQ_U64(lo, STAGE_MROM_BASE);
-	CHECK_EQ_U64(hi, STAGE_MROM_BASE + STAGE_MROM_SIZE);
+	CHECK_EQ_U64(lo, BOARD_VIRT_ROM_BASE);
+	CHECK_EQ_U64(hi, BOARD_VIRT_ROM_BASE + BOARD_VIRT_ROM_SIZE);
 
 	/* Outside every stage: unknown, and lo/hi untouched. */
 	lo = hi = 42;
-	CHECK_EQ_STR(stage_section_of(&m, 0x90000000, &lo, &hi), "unknown");
+	CHECK(stage_section_of(&m, 0x90000000, &lo, &hi) == NULL);
 	CHECK(lo == 42 && hi == 42);
-	stage_symbol_of(&m, 0x90000000, buf, sizeof buf);
-	CHECK_EQ_STR(buf, "unknown");
+	CHECK_EQ_U64(stage_symbol_of(&m, 0x90000000, buf, sizeof buf), -1);
+	CHECK_EQ_STR(buf, "");
 
 	/* A small buffer is cut, never overrun. */
 	memset(buf, 'x', sizeof buf);
@@ -229,25 +253,23 @@ static void test_default(const struct image *kernel, const struct image *fw)
 		CHECK_EQ_STR(stage_section_of(&m, 0x80000000, NULL, NULL), ".text");
 
 	/* Without the firmware's ELF, stage 2 still spans up to the kernel. */
-	stage_build(&m, &r, NULL, kernel, 0);
+	build(&m, &r, NULL, kernel, 0);
 	CHECK_EQ_U64(m.n, 3);
 	check_stage(&m.stages[1], 2, "firmware", 0x80000000, 'M');
 	CHECK(stage_of(&m, 0x80000000) == &m.stages[1]);
 	CHECK(stage_of(&m, 0x801ffffe) == &m.stages[1]);
 	CHECK(stage_of(&m, 0x80200000) == &m.stages[2]);
-	CHECK_EQ_STR(stage_section_of(&m, 0x80000000, NULL, NULL), "unknown");
-	stage_symbol_of(&m, 0x80000000, buf, sizeof buf);
-	CHECK_EQ_STR(buf, "unknown");
+	CHECK(stage_section_of(&m, 0x80000000, NULL, NULL) == NULL);
+	CHECK_EQ_U64(stage_symbol_of(&m, 0x80000000, buf, sizeof buf), -1);
 
 	/* Attached without images: the reset vector's data still says where
 	 * each stage begins and in which mode. */
-	stage_build(&m, &r, NULL, NULL, 0);
+	build(&m, &r, NULL, NULL, 0);
 	CHECK_EQ_U64(m.n, 3);
 	check_stage(&m.stages[2], 3, "kernel", 0x80200000, 'S');
 	CHECK(stage_of(&m, 0x80200000) == &m.stages[2]);
 	CHECK(stage_of(&m, 0x80000000) == &m.stages[1]);
-	stage_symbol_of(&m, 0x80200000, buf, sizeof buf);
-	CHECK_EQ_STR(buf, "unknown");
+	CHECK_EQ_U64(stage_symbol_of(&m, 0x80200000, buf, sizeof buf), -1);
 }
 
 /* -bios none: the reset vector jumps straight to the kernel at 0x80000000,
@@ -255,7 +277,7 @@ static void test_default(const struct image *kernel, const struct image *fw)
 static void test_no_firmware(void)
 {
 	uint8_t rom[RESET_LEN];
-	struct stage_reset_info r;
+	struct board_virt_reset r;
 	struct stage_model m;
 	char path[] = "/tmp/bootscope-test-stage.XXXXXX";
 	uint8_t code[64] = { 0x01, 0xa0 };	/* j . */
@@ -266,10 +288,10 @@ static void test_no_firmware(void)
 	put64(rom + 24, 0x80000000);
 	put64(rom + 56, 0x80000000);	/* QEMU's next_addr: the kernel itself */
 	put64(rom + 64, 3);
-	stage_parse_reset_vector(rom, sizeof rom, &r);
+	board_virt_parse_reset(rom, sizeof rom, &r);
 
 	/* Attached without an image. */
-	stage_build(&m, &r, NULL, NULL, 1);
+	build(&m, &r, NULL, NULL, 1);
 	CHECK_EQ_U64(m.n, 2);
 	check_stage(&m.stages[0], 1, "reset vector", 0x1000, 'M');
 	check_stage(&m.stages[1], 2, "kernel", 0x80000000, 'M');
@@ -290,14 +312,14 @@ static void test_no_firmware(void)
 	unlink(path);
 	if (!raw)
 		return;
-	stage_build(&m, &r, NULL, raw, 1);
+	build(&m, &r, NULL, raw, 1);
 	CHECK_EQ_U64(m.n, 2);
 	check_stage(&m.stages[1], 2, "kernel", 0x80000000, 'M');
 	CHECK(m.stages[1].image == raw);
 	CHECK(stage_of(&m, 0x80000000) == &m.stages[1]);
 	CHECK(stage_of(&m, 0x80000000 + sizeof code - 1) == &m.stages[1]);
 	CHECK(stage_of(&m, 0x80000000 + sizeof code) == NULL);
-	CHECK_EQ_STR(stage_section_of(&m, 0x80000000, NULL, NULL), "unknown");
+	CHECK(stage_section_of(&m, 0x80000000, NULL, NULL) == NULL);
 	image_close(raw);
 }
 
@@ -306,13 +328,13 @@ static void test_no_firmware(void)
 static void test_jump_firmware(const struct image *kernel)
 {
 	uint8_t rom[RESET_LEN];
-	struct stage_reset_info r;
+	struct board_virt_reset r;
 	struct stage_model m;
 
 	reset_vector(rom);
-	CHECK_EQ_U64(stage_parse_reset_vector(rom, 40, &r), 0);
+	CHECK_EQ_U64(board_virt_parse_reset(rom, 40, &r), 0);
 	CHECK(!r.dyninfo_valid);
-	stage_build(&m, &r, NULL, kernel, 0);
+	build(&m, &r, NULL, kernel, 0);
 	CHECK_EQ_U64(m.n, 3);
 	check_stage(&m.stages[1], 2, "firmware", 0x80000000, 'M');
 	check_stage(&m.stages[2], 3, "kernel", 0x80200000, 'S');
@@ -320,7 +342,7 @@ static void test_jump_firmware(const struct image *kernel)
 	CHECK(stage_of(&m, 0x80200000) == &m.stages[2]);
 
 	/* And no kernel image either: where the kernel is, nobody says. */
-	stage_build(&m, &r, NULL, NULL, 0);
+	build(&m, &r, NULL, NULL, 0);
 	CHECK_EQ_U64(m.n, 3);
 	CHECK(!m.stages[2].entry_known);
 	CHECK(stage_of(&m, 0x80000000) == &m.stages[1]);
@@ -328,22 +350,31 @@ static void test_jump_firmware(const struct image *kernel)
 
 	/* No reset vector at all (someone else's machine): the firmware's
 	 * entry comes from its image, the kernel's from its own. */
-	stage_build(&m, NULL, NULL, kernel, 0);
+	build(&m, NULL, NULL, kernel, 0);
 	CHECK_EQ_U64(m.n, 3);
 	check_stage(&m.stages[2], 3, "kernel", 0x80200000, 'S');
 	CHECK(!m.stages[1].entry_known);
 	CHECK(stage_of(&m, 0x80200000) == &m.stages[2]);
 }
 
+static char mode_char(uint64_t priv)
+{
+	struct arch_mode m;
+
+	arch_riscv64_mode(priv, &m);
+	CHECK_EQ_U64(m.known, m.name[0] != '?');
+	return m.name[0];
+}
+
 static void test_mode_char(void)
 {
-	CHECK_EQ_U64(stage_mode_char(0), 'U');
-	CHECK_EQ_U64(stage_mode_char(1), 'S');
-	CHECK_EQ_U64(stage_mode_char(2), '?');
-	CHECK_EQ_U64(stage_mode_char(3), 'M');
-	CHECK_EQ_U64(stage_mode_char(4), '?');
-	CHECK_EQ_U64(stage_mode_char(0x103), '?');
-	CHECK_EQ_U64(stage_mode_char(UINT64_MAX), '?');
+	CHECK_EQ_U64(mode_char(0), 'U');
+	CHECK_EQ_U64(mode_char(1), 'S');
+	CHECK_EQ_U64(mode_char(2), '?');
+	CHECK_EQ_U64(mode_char(3), 'M');
+	CHECK_EQ_U64(mode_char(4), '?');
+	CHECK_EQ_U64(mode_char(0x103), '?');
+	CHECK_EQ_U64(mode_char(UINT64_MAX), '?');
 }
 
 /* The ROM's data words read as data, named; instructions and odd
@@ -351,25 +382,25 @@ static void test_mode_char(void)
 static void test_rom_data(void)
 {
 	uint8_t rom[RESET_LEN];
-	struct stage_reset_info info;
+	struct board_virt_reset info;
 	struct stage_model m;
 	char buf[96];
 
 	reset_vector(rom);
-	CHECK(stage_parse_reset_vector(rom, sizeof rom, &info) == 0);
-	stage_build(&m, &info, NULL, NULL, 0);
-	CHECK_EQ_U64(stage_rom_data(&m, 0x1000, buf, sizeof buf), 0);
-	CHECK_EQ_U64(stage_rom_data(&m, 0x1014, buf, sizeof buf), 0);
-	CHECK_EQ_U64(stage_rom_data(&m, 0x1018, buf, sizeof buf), 8);
+	CHECK(board_virt_parse_reset(rom, sizeof rom, &info) == 0);
+	build(&m, &info, NULL, NULL, 0);
+	CHECK_EQ_U64(stage_data_at(&m, 0x1000, buf, sizeof buf), 0);
+	CHECK_EQ_U64(stage_data_at(&m, 0x1014, buf, sizeof buf), 0);
+	CHECK_EQ_U64(stage_data_at(&m, 0x1018, buf, sizeof buf), 8);
 	CHECK(strstr(buf, ".dword 0x80000000") && strstr(buf, "start_addr"));
-	CHECK_EQ_U64(stage_rom_data(&m, 0x1020, buf, sizeof buf), 8);
+	CHECK_EQ_U64(stage_data_at(&m, 0x1020, buf, sizeof buf), 8);
 	CHECK(strstr(buf, "0x87e00000") && strstr(buf, "fdt_laddr"));
-	CHECK_EQ_U64(stage_rom_data(&m, 0x1038, buf, sizeof buf), 8);
+	CHECK_EQ_U64(stage_data_at(&m, 0x1038, buf, sizeof buf), 8);
 	CHECK(strstr(buf, "0x80200000") && strstr(buf, "fw_dynamic_info.next_addr"));
-	CHECK_EQ_U64(stage_rom_data(&m, 0x101c, buf, sizeof buf), 0);
-	CHECK_EQ_U64(stage_rom_data(&m, 0x1058, buf, sizeof buf), 0);
-	stage_build(&m, NULL, NULL, NULL, 0);	/* no reset vector found: no data */
-	CHECK_EQ_U64(stage_rom_data(&m, 0x1018, buf, sizeof buf), 0);
+	CHECK_EQ_U64(stage_data_at(&m, 0x101c, buf, sizeof buf), 0);
+	CHECK_EQ_U64(stage_data_at(&m, 0x1058, buf, sizeof buf), 0);
+	build(&m, NULL, NULL, NULL, 0);	/* no reset vector found: no data */
+	CHECK_EQ_U64(stage_data_at(&m, 0x1018, buf, sizeof buf), 0);
 }
 
 int main(void)

@@ -1,4 +1,10 @@
-#include "csr.h"
+/* arch_riscv64_csr: what the bits of the key RISC-V CSRs mean, for people.
+ *
+ * The privileged spec packs the boot's story into a few registers: mstatus
+ * says which mode an mret returns to (MPP) and whether interrupts are on,
+ * mcause/scause say why a trap happened, satp says whether paging is on.
+ * These helpers turn values into short words; they never draw. */
+#include "arch_riscv64.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -36,7 +42,7 @@ static const char *const interrupts[] = {
 	[11] = "machine external interrupt",
 };
 
-const char *csr_cause_name(uint64_t cause)
+const char *arch_riscv64_csr_cause_name(uint64_t cause)
 {
 	uint64_t code = cause & ~CAUSE_INTERRUPT;
 
@@ -59,7 +65,7 @@ static char mode_letter(unsigned m)
 	return letters[m & 3];
 }
 
-void csr_mstatus_describe(uint64_t v, char *buf, size_t cap)
+void arch_riscv64_csr_mstatus(uint64_t v, char *buf, size_t cap)
 {
 	/* Field positions from the privileged spec, v1.12, mstatus. */
 	snprintf(buf, cap, "MPP=%c SPP=%c MIE=%u SIE=%u MPIE=%u",
@@ -67,7 +73,7 @@ void csr_mstatus_describe(uint64_t v, char *buf, size_t cap)
 		 (unsigned)(v >> 3) & 1, (unsigned)(v >> 1) & 1, (unsigned)(v >> 7) & 1);
 }
 
-const char *csr_satp_mode(uint64_t satp)
+const char *arch_riscv64_csr_satp_mode(uint64_t satp)
 {
 	switch (satp >> 60) {
 	case 0: return "Bare";
@@ -78,7 +84,7 @@ const char *csr_satp_mode(uint64_t satp)
 	}
 }
 
-void csr_tvec_describe(uint64_t tvec, char *buf, size_t cap)
+void arch_riscv64_csr_tvec(uint64_t tvec, char *buf, size_t cap)
 {
 	static const char *const modes[] = { "direct", "vectored", "reserved", "reserved" };
 

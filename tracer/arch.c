@@ -1,0 +1,34 @@
+/* arch: the table of architectures, and what is the same for all of them. */
+#include "arch.h"
+
+#include <string.h>
+
+#include "arch_riscv64.h"
+
+static const struct arch *const arch_all[] = { &arch_riscv64 };
+
+const struct arch *arch_for(const char *tdesc_arch)
+{
+	for (size_t i = 0; i < sizeof arch_all / sizeof arch_all[0]; i++)
+		if (tdesc_arch && strcmp(arch_all[i]->tdesc_arch, tdesc_arch) == 0)
+			return arch_all[i];
+	return NULL;
+}
+
+const char *arch_known(void)
+{
+	return arch_riscv64.tdesc_arch;
+}
+
+int arch_mode_same(const struct arch_mode *a, const struct arch_mode *b)
+{
+	return a->known == b->known && a->level == b->level && a->ring == b->ring;
+}
+
+int arch_reg_index(const struct arch *a, const char *name)
+{
+	for (size_t i = 0; i < a->nregs; i++)
+		if (strcmp(a->regs[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}

@@ -1,0 +1,124 @@
+/* arch: what bootscope must know about a CPU architecture, in one place.
+ *
+ * The generic code (target, session, screen, report, doctor) never names a
+ * register, a CSR or an encoding; it asks the architecture through struct
+ * arch, an ops table in the manner of OpenSBI's platform operations.  A
+ * second architecture provides one more table; arch_for() picks the table
+ * from the <architecture> of the gdbstub's target description.
+ *
+ * What an architecture provides:
+ *  - the registers shown and reported (struct arch_reg), by the names the
+ *    stub's target.xml gives them, in display order; which is the pc and
+ *    which the stack pointer;
+ *  - the CPU mode of a register snapshot (struct arch_mode: RISC-V's M, S,
+ *    U; an x86 would give real, protected or long mode and a ring);
+ *  - instruction alignment and length, and whether an instruction is a
+ *    call (for `next`);
+ *  - the disassembler for a mode, by its BFD name;
+ *  - the system registers in words (the CSR panel) and the description of
+ *    the last trap taken into a mode (cause, faulting pc, value), which the
+ *    screen and the doctor both use.
+ */
+#ifndef BOOTSCOPE_ARCH_H
+#define BOOTSCOPE_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Room for one snapshot: every register an architecture shows. */
+#define ARCH_MAX_REGS 96
+
+enum arch_reg_kind {
+	ARCH_REG_PC,		/* the program counter */
+	ARCH_REG_GENERAL,	/* integer registers */
+	ARCH_REG_MODE,		/* what the mode is read from (RISC-V's virtual priv) */
+	ARCH_REG_SYSTEM,	/* control and status registers */
+};
+
+struct arch_reg {
+	const char *name;	/* as the target description names it ("fp") */
+	const char *label;	/* as people read it ("s0") */
+	enum arch_reg_kind kind;
+	int quiet;		/* constant (x0): left out where room counts */
+};
+
+/* One stop's registers, indexed like the architecture's table. */
+struct arch_regs {
+	uint64_t v[ARCH_MAX_REGS];
+	uint8_t ok[ARCH_MAX_REGS];	/* the stub has this register */
+};
+
+/* The CPU's mode in one snapshot.  Compare with arch_mode_same(). */
+struct arch_mode {
+	int known;
+	int level;		/* the architecture's own number (RISC-V: priv, 0 U, 1 S, 3 M) */
+	int ring;		/* a protection ring where the mode has one, else -1 */
+	const char *name;	/* short, for "%s mode": "M", "S", "U"; "?" when unknown */
+};
+
+/* The last trap taken into a mode, from that mode's trap registers. */
+struct arch_trap {
+	int known;		/* this mode has trap registers to read */
+	uint64_t cause;
+	const char *cause_name;	/* "illegal instruction", ... */
+	int interrupt;		/* an interrupt rather than an exception */
+	uint64_t pc;		/* where it happened */
+	uint64_t value;		/* the faulting address or instruction */
+	/* How the registers are called, for messages: "mcause", "mepc",
+	 * "mtval", and the one that says where traps go, "mtvec". */
+	const char *cause_reg, *pc_reg, *value_reg, *vector_reg;
+};
+
+/* One line about the system registers, for the screen. */
+struct arch_line {
+	char text[160];
+	int changed;		/* a register in it changed at the last stop */
+};
+
+struct arch {
+	const char *name;		/* "riscv64" */
+	const char *tdesc_arch;		/* what target.xml says: "riscv:rv64" */
+	const char *toolchain;		/* the cross-tool prefix for hints: "riscv64-unknown-elf-" */
+
+	const struct arch_reg *regs;	/* display order */
+	size_t nregs;
+	size_t pc, sp;			/* their indexes in regs */
+
+	unsigned insn_align;		/* every instruction starts at a multiple */
+	unsigned insn_max;		/* the longest instruction, in bytes */
+	int bp_kind;			/* the "kind" of a Z0/Z1 packet */
+
+	/* The length of the instruction that starts with these bytes (n of
+	 * them at hand), or 0 if n bytes cannot tell. */
+	unsigned (*insn_len)(const uint8_t *b, size_t n);
+
+	/* Does this instruction link a return address (a call)? */
+	int (*is_call)(const uint8_t *b, size_t n);
+
+	void (*mode_of)(const struct arch_regs *r, struct arch_mode *out);
+
+	/* The disassembler for code run in this mode, as BFD names it. */
+	const char *(*disasm_name)(const struct arch_mode *m);
+
+	/* Lines about the system registers, most telling first; prev is the
+	 * stop before (NULL if none).  Returns how many it wrote. */
+	size_t (*describe)(const struct arch_regs *r, const struct arch_regs *prev,
+			   struct arch_line *out, size_t max);
+
+	/* The trap registers of mode m (its cause, pc and value). */
+	void (*trap)(const struct arch_regs *r, const struct arch_mode *m, struct arch_trap *out);
+};
+
+/* The architecture whose target descriptions say tdesc_arch, or NULL. */
+const struct arch *arch_for(const char *tdesc_arch);
+
+/* The names of every architecture known, for a message: "riscv:rv64". */
+const char *arch_known(void);
+
+/* The same mode (level and ring)? */
+int arch_mode_same(const struct arch_mode *a, const struct arch_mode *b);
+
+/* The index of register name in a's table, or -1. */
+int arch_reg_index(const struct arch *a, const char *name);
+
+#endif

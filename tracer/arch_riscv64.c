@@ -1,0 +1,187 @@
+/* arch_riscv64: RV64 (see arch.h), as QEMU 7.2's gdbstub describes it.
+ *
+ * QEMU offers the privilege level as a virtual register "priv" and every
+ * CSR by name in its target description (docs/qemu-gdbstub.md), so the
+ * mode and the CSRs below are read like any other register. */
+#include "arch_riscv64.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bytes.h"
+
+/* Indexes into the table below. */
+enum {
+	RV_PC, RV_X0, RV_SP = RV_X0 + 2, RV_PRIV = RV_X0 + 32,
+	RV_MSTATUS, RV_MTVEC, RV_MEPC, RV_MCAUSE, RV_MTVAL, RV_MEDELEG, RV_MIDELEG,
+	RV_SATP, RV_SSTATUS, RV_STVEC, RV_SEPC, RV_SCAUSE, RV_STVAL, RV_NREGS
+};
+
+#define GPR(n, l) { n, l, ARCH_REG_GENERAL, 0 }
+#define CSR(n) { n, n, ARCH_REG_SYSTEM, 0 }
+
+/* pc first (it takes x0's place on the screen: zero never changes), the
+ * 32 integer registers by ABI name, priv, and the CSRs that tell the
+ * boot's story, in the order the batch report lists them. */
+static const struct arch_reg rv_regs[RV_NREGS] = {
+	[RV_PC] = { "pc", "pc", ARCH_REG_PC, 0 },
+	[RV_X0] = { "zero", "zero", ARCH_REG_GENERAL, 1 },
+	GPR("ra", "ra"), GPR("sp", "sp"), GPR("gp", "gp"), GPR("tp", "tp"),
+	GPR("t0", "t0"), GPR("t1", "t1"), GPR("t2", "t2"), GPR("fp", "s0"), GPR("s1", "s1"),
+	GPR("a0", "a0"), GPR("a1", "a1"), GPR("a2", "a2"), GPR("a3", "a3"),
+	GPR("a4", "a4"), GPR("a5", "a5"), GPR("a6", "a6"), GPR("a7", "a7"),
+	GPR("s2", "s2"), GPR("s3", "s3"), GPR("s4", "s4"), GPR("s5", "s5"),
+	GPR("s6", "s6"), GPR("s7", "s7"), GPR("s8", "s8"), GPR("s9", "s9"),
+	GPR("s10", "s10"), GPR("s11", "s11"),
+	GPR("t3", "t3"), GPR("t4", "t4"), GPR("t5", "t5"), GPR("t6", "t6"),
+	[RV_PRIV] = { "priv", "priv", ARCH_REG_MODE, 0 },
+	CSR("mstatus"), CSR("mtvec"), CSR("mepc"), CSR("mcause"), CSR("mtval"),
+	CSR("medeleg"), CSR("mideleg"), CSR("satp"), CSR("sstatus"), CSR("stvec"),
+	CSR("sepc"), CSR("scause"), CSR("stval"),
+};
+
+void arch_riscv64_mode(uint64_t priv, struct arch_mode *out)
+{
+	static const char *const names[] = { "U", "S", "?", "M" };
+
+	*out = (struct arch_mode){ .known = priv <= 3 && priv != 2, .ring = -1, .name = "?" };
+	if (out->known) {
+		out->level = (int)priv;
+		out->name = names[priv];
+	}
+}
+
+static void rv_mode_of(const struct arch_regs *r, struct arch_mode *out)
+{
+	if (r->ok[RV_PRIV])
+		arch_riscv64_mode(r->v[RV_PRIV], out);
+	else
+		arch_riscv64_mode(UINT64_MAX, out);
+}
+
+/* The two low bits say 16 (anything but 11) or 32 bits; longer encodings
+ * are reserved and left to libopcodes, which prints them as .insn. */
+static unsigned rv_insn_len(const uint8_t *b, size_t n)
+{
+	return n ? ((b[0] & 3) == 3 ? 4 : 2) : 0;
+}
+
+/* jal or jalr that links ra or t0 (the calling convention's link
+ * registers), or c.jalr; c.jal is rv32 only. */
+static int rv_is_call(const uint8_t *b, size_t n)
+{
+	unsigned len = rv_insn_len(b, n);
+	uint32_t insn;
+	unsigned rd;
+
+	if (len == 0 || n < len)
+		return 0;
+	insn = (uint32_t)bytes_le(b, len);
+	rd = (insn >> 7) & 31;
+
+	if (len == 2)	/* c.jalr rs1: 1001 rs1 00000 10 */
+		return (insn & 0xf07f) == 0x9002 && rd != 0;
+	if (len == 4 && ((insn & 0x7f) == 0x6f || (insn & 0x707f) == 0x67))
+		return rd == 1 || rd == 5;
+	return 0;
+}
+
+static const char *rv_disasm_name(const struct arch_mode *m)
+{
+	(void)m;	/* one encoding in every mode */
+	return "riscv:rv64";
+}
+
+static int changed(const struct arch_regs *r, const struct arch_regs *prev, int i)
+{
+	return prev && r->v[i] != prev->v[i];
+}
+
+static struct arch_line *line(struct arch_line *l, int changed_, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static struct arch_line *line(struct arch_line *l, int changed_, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->text, sizeof l->text, fmt, ap);
+	va_end(ap);
+	l->changed = changed_;
+	return l + 1;
+}
+
+static size_t rv_describe(const struct arch_regs *r, const struct arch_regs *prev,
+			  struct arch_line *out, size_t max)
+{
+	struct arch_line buf[16], *l = buf;
+	const uint64_t *v = r->v;
+	char what[96], m[48], t[48];
+
+	/* Most telling first, so a short panel keeps what matters. */
+	arch_riscv64_csr_mstatus(v[RV_MSTATUS], what, sizeof what);
+	l = line(l, changed(r, prev, RV_MSTATUS), "mstatus 0x%" PRIx64 " %s", v[RV_MSTATUS], what);
+	l = line(l, changed(r, prev, RV_MCAUSE), "mcause 0x%" PRIx64 " %s", v[RV_MCAUSE],
+		 arch_riscv64_csr_cause_name(v[RV_MCAUSE]));
+	l = line(l, changed(r, prev, RV_MEPC) || changed(r, prev, RV_MTVEC) || changed(r, prev, RV_SATP),
+		 "mepc 0x%" PRIx64 "  mtvec 0x%" PRIx64 "  satp %s", v[RV_MEPC], v[RV_MTVEC],
+		 arch_riscv64_csr_satp_mode(v[RV_SATP]));
+	l = line(l, changed(r, prev, RV_SEPC) || changed(r, prev, RV_SCAUSE) || changed(r, prev, RV_STVEC),
+		 "sepc 0x%" PRIx64 "  scause 0x%" PRIx64 "  stvec 0x%" PRIx64, v[RV_SEPC], v[RV_SCAUSE],
+		 v[RV_STVEC]);
+	/* The rest, one per line, when there is room. */
+	static const int rest[] = { RV_MTVAL, RV_MEDELEG, RV_MIDELEG, RV_SATP, RV_SSTATUS, RV_STVAL };
+	for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
+		if (r->ok[rest[i]])
+			l = line(l, changed(r, prev, rest[i]), "%-8s 0x%016" PRIx64, rv_regs[rest[i]].name,
+				 v[rest[i]]);
+	/* Where traps go, in words. */
+	arch_riscv64_csr_tvec(v[RV_MTVEC], m, sizeof m);
+	arch_riscv64_csr_tvec(v[RV_STVEC], t, sizeof t);
+	l = line(l, 0, "mtvec %s", m);
+	l = line(l, 0, "stvec %s", t);
+	if (v[RV_SCAUSE])
+		l = line(l, 0, "scause: %s", arch_riscv64_csr_cause_name(v[RV_SCAUSE]));
+
+	size_t n = (size_t)(l - buf) < max ? (size_t)(l - buf) : max;
+	memcpy(out, buf, n * sizeof *out);
+	return n;
+}
+
+/* M mode's trap registers, or S mode's; U mode has none of its own. */
+static void rv_trap(const struct arch_regs *r, const struct arch_mode *m, struct arch_trap *out)
+{
+	int machine = m->known && m->level == 3;
+	int cause = machine ? RV_MCAUSE : RV_SCAUSE, epc = machine ? RV_MEPC : RV_SEPC;
+	int tval = machine ? RV_MTVAL : RV_STVAL, tvec = machine ? RV_MTVEC : RV_STVEC;
+
+	*out = (struct arch_trap){
+		.known = m->known && (m->level == 3 || m->level == 1) && r->ok[cause],
+		.cause = r->v[cause], .pc = r->v[epc], .value = r->v[tval],
+		.interrupt = (r->v[cause] >> 63) & 1,
+		.cause_name = arch_riscv64_csr_cause_name(r->v[cause]),
+		.cause_reg = rv_regs[cause].name, .pc_reg = rv_regs[epc].name,
+		.value_reg = rv_regs[tval].name, .vector_reg = rv_regs[tvec].name,
+	};
+}
+
+const struct arch arch_riscv64 = {
+	.name = "riscv64",
+	.tdesc_arch = "riscv:rv64",
+	.toolchain = "riscv64-unknown-elf-",
+	.regs = rv_regs,
+	.nregs = RV_NREGS,
+	.pc = RV_PC,
+	.sp = RV_SP,
+	.insn_align = 2,
+	.insn_max = 22,		/* the reserved 80..176-bit encodings libopcodes knows */
+	.bp_kind = 4,
+	.insn_len = rv_insn_len,
+	.is_call = rv_is_call,
+	.mode_of = rv_mode_of,
+	.disasm_name = rv_disasm_name,
+	.describe = rv_describe,
+	.trap = rv_trap,
+};

@@ -1,0 +1,58 @@
+/* board: what bootscope must know about a machine QEMU emulates.
+ *
+ * The architecture (arch.h) says how the CPU works; the board says what
+ * surrounds it: which QEMU runs it and with which machine arguments, where
+ * its memory lies, where the reset vector is and what it hands over, which
+ * firmware QEMU brings and where its symbols are, where a kernel goes, and
+ * what the doctor should check in a kernel's layout.  The generic code
+ * asks the board through struct board; it never holds an address of its
+ * own.  A second board provides one more table.
+ */
+#ifndef BOOTSCOPE_BOARD_H
+#define BOOTSCOPE_BOARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch.h"
+#include "image.h"
+#include "stage.h"
+
+struct doctor;
+
+/* What this run boots, as the session knows it before the machine runs. */
+struct board_boot {
+	const struct image *kernel;	/* may be NULL (attach mode without images) */
+	const struct image *firmware;	/* NULL for none or unknown */
+	int no_firmware;		/* started with -bios none */
+};
+
+/* How the board reads the machine while it finds the stages: 0, 1 if
+ * nothing is readable there, -1 if the connection failed (err_set). */
+typedef int (*board_read_fn)(void *ctx, uint64_t addr, void *buf, size_t len);
+
+struct board {
+	const char *name;		/* "virt" */
+	const struct arch *arch;	/* the CPU it has */
+	const char *qemu;		/* the QEMU binary, from PATH */
+	const char *const *machine;	/* QEMU's machine arguments, NULL-terminated */
+	const char *firmware_symbols;	/* ELF of QEMU's default firmware, or NULL */
+	uint64_t ram_default;		/* RAM when -m does not say */
+	uint64_t reset_vector;		/* the pc at power-on */
+
+	/* Where the kernel starts: where the firmware jumps, or with
+	 * no_firmware where the reset vector does. */
+	uint64_t (*kernel_addr)(int no_firmware);
+
+	/* Read what the machine hands from stage to stage and build the
+	 * stages into m.  0, or -1 if reading failed (err_set). */
+	int (*discover)(struct stage_model *m, const struct board_boot *b, board_read_fn read, void *ctx);
+
+	/* The doctor's checks of a kernel image's layout on this board. */
+	void (*check_layout)(struct doctor *d, const struct image *img, int no_firmware, uint64_t ram);
+};
+
+/* The board bootscope runs on (there is one, QEMU's RISC-V virt). */
+const struct board *board_default(void);
+
+#endif

@@ -1,0 +1,75 @@
+/* event: what happened during a session, as data.
+ *
+ * The session records each thing that happened -- a stage entered, a
+ * breakpoint hit, steps taken, a mode change, the guest powering off --
+ * as a struct in a bounded log, in order.  The screen, the batch report
+ * and the doctor each phrase events for themselves; nothing here formats
+ * a message or names a key.  Events caused by one command (a step that
+ * also entered a stage) share a command number, so a reader can say them
+ * together.
+ */
+#ifndef BOOTSCOPE_EVENT_H
+#define BOOTSCOPE_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch.h"
+
+#define EVENT_MAX 256	/* the newest are kept */
+
+enum event_kind {
+	EVENT_PAUSED,		/* the session began, the CPU paused at pc */
+	EVENT_RESTARTED,	/* back at the reset vector, paused */
+	EVENT_STAGE,		/* entered stage `stage` at pc, in mode `to` */
+	EVENT_MODE,		/* the mode changed from `from` to `to` at pc */
+	EVENT_STEPPED,		/* `count` instructions stepped */
+	EVENT_BREAKPOINT,	/* stopped by stepping onto the breakpoint at pc */
+	EVENT_RUNNING,		/* the CPU was let run */
+	EVENT_STOPPED,		/* a run stopped at pc (a breakpoint, or a stop QEMU chose) */
+	EVENT_INTERRUPTED,	/* a run was interrupted at pc */
+	EVENT_STEPS_CANCELLED,	/* a counted step was cut short: `count` left undone */
+	EVENT_BREAK_SET,	/* a breakpoint was set at addr */
+	EVENT_BREAK_CLEARED,	/* ... or cleared */
+	EVENT_POWER_OFF,	/* the guest shut the machine down (detail: QEMU's words) */
+	EVENT_QEMU_DIED,	/* QEMU ended otherwise (detail says how) */
+};
+
+struct event {
+	enum event_kind kind;
+	unsigned long command;	/* the command that caused it (see above) */
+	uint64_t pc;
+	uint64_t addr;		/* a breakpoint's address */
+	unsigned long count;	/* steps */
+	int stage;		/* index of a stage entered; -1 for none */
+	struct arch_mode from, to;
+	char detail[200];	/* how QEMU ended, in its own words */
+};
+
+struct event_log {
+	struct event ev[EVENT_MAX];
+	size_t first, n;	/* a ring: the oldest kept, and how many */
+	unsigned long command;	/* the current command's number */
+};
+
+void event_log_init(struct event_log *l);
+
+/* A new command begins: the events added from now on belong to it. */
+void event_begin(struct event_log *l);
+
+/* Append an event of this kind for the current command, at pc; the rest
+ * is zero (stage -1) for the caller to fill.  Never fails: the oldest
+ * event makes room. */
+struct event *event_add(struct event_log *l, enum event_kind kind, uint64_t pc);
+
+/* How many are kept, and the i-th oldest of them (0 .. count - 1). */
+size_t event_count(const struct event_log *l);
+const struct event *event_at(const struct event_log *l, size_t i);
+
+/* The newest event, or NULL. */
+const struct event *event_last(const struct event_log *l);
+
+/* The newest event of this kind in the current command, or NULL. */
+const struct event *event_in_command(const struct event_log *l, enum event_kind kind);
+
+#endif

@@ -1,0 +1,82 @@
+/* session_load: the kernel and firmware images, and where they go. */
+#include "session_load.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+
+int session_load_no_firmware(const struct session_opts *o)
+{
+	return o->bios && strcmp(o->bios, "none") == 0;
+}
+
+static int open_kernel(struct session *s, const struct session_opts *o, struct session_load *l)
+{
+	uint64_t dflt = s->board->kernel_addr(session_load_no_firmware(o));
+	int elf;
+
+	if (!o->kernel)
+		return 0;
+	elf = image_sniff(o->kernel);
+	if (elf < 0) {
+		char why[256];
+
+		snprintf(why, sizeof why, "%s", err_msg());
+		return err_set("cannot read the kernel %s: give the path of a kernel ELF, e.g. build/kernel.elf after make",
+			       why);
+	}
+	if (elf) {
+		l->qemu_kernel = o->kernel;
+		return image_open(&s->kernel, o->kernel);
+	}
+	/* A raw image: QEMU's -kernel puts it where the firmware expects
+	 * the kernel; anywhere else takes the generic loader. */
+	uint64_t at = o->load_addr_set ? o->load_addr : dflt;
+	if (at == dflt) {
+		l->qemu_kernel = o->kernel;
+	} else {
+		l->loader = o->kernel;
+		l->loader_addr = at;
+	}
+	if (o->symbols)
+		return image_open(&s->kernel, o->symbols);
+	return image_open_raw(&s->kernel, o->kernel, at);
+}
+
+static int open_firmware(struct session *s, const struct session_opts *o)
+{
+	char sibling[4096];
+	const char *path = o->bios_symbols;
+	const char *dflt = s->board->firmware_symbols;
+
+	if (!path && session_load_no_firmware(o))
+		return 0;
+	if (!path && (!o->bios || strcmp(o->bios, "default") == 0))
+		path = dflt && access(dflt, R_OK) == 0 ? dflt : NULL;
+	if (!path && o->bios && strcmp(o->bios, "default") != 0) {
+		if (image_sniff(o->bios) == 1) {
+			path = o->bios;
+		} else {
+			/* fw_jump.bin usually has fw_jump.elf beside it. */
+			const char *dot = strrchr(o->bios, '.');
+			size_t stem = dot ? (size_t)(dot - o->bios) : strlen(o->bios);
+
+			snprintf(sibling, sizeof sibling, "%.*s.elf", (int)stem, o->bios);
+			if (access(sibling, R_OK) == 0)
+				path = sibling;
+		}
+	}
+	if (!path)
+		return 0;	/* a firmware stage without sections and symbols */
+	return image_open(&s->firmware, path);
+}
+
+int session_load_images(struct session *s, const struct session_opts *o, struct session_load *l)
+{
+	memset(l, 0, sizeof *l);
+	if (open_kernel(s, o, l) < 0)
+		return -1;
+	return open_firmware(s, o);
+}

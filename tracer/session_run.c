@@ -1,0 +1,345 @@
+/* session_run: moving the machine -- steps, runs, stages, breakpoints. */
+#include "session.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "clock.h"
+#include "err.h"
+
+#define STEP_TO_STAGE_LIMIT	200000	/* when no entry address is known */
+#define INTERRUPT_WAIT_MS	2000	/* QEMU stops within ~1 ms of 0x03 */
+
+static int ready(struct session *s)
+{
+	if (s->ended)
+		return err_set("QEMU has ended");
+	if (s->running)
+		return err_set("the CPU is running: stop it first");
+	return 0;
+}
+
+static int stage_index(const struct session *s, const struct stage *st)
+{
+	return st ? (int)(st - s->model.stages) : -1;
+}
+
+/* n steps without events: counted per stage, ending early at a
+ * breakpoint or when QEMU ends.  The number taken goes to *done. */
+static int step_n(struct session *s, unsigned long n, unsigned long *done)
+{
+	struct rsp_stop stop;
+	int pc = s->regnum[s->arch->pc];
+
+	*done = 0;
+	for (unsigned long i = 0; i < n; i++) {
+		const struct stage *st = stage_of(&s->model, session_pc(s));
+
+		if (target_run_step(&s->target, &stop) < 0 || s->target.gone) {
+			if (s->target.gone) {
+				session_note_end(s);
+				return 0;
+			}
+			return -1;
+		}
+		if (st)
+			s->steps[stage_index(s, st)]++;
+		++*done;
+		if (i + 1 < n) {
+			/* Between steps only the pc: enough to count per stage
+			 * and to stop at a breakpoint. */
+			if (target_regs_get(&s->target, pc, &s->regs.v[s->arch->pc]) < 0)
+				return -1;
+			if (target_run_break_at(&s->target, session_pc(s)))
+				break;
+		}
+	}
+	return session_refresh(s) < 0 ? -1 : 0;
+}
+
+/* The event that ends a step: at a breakpoint, or so many steps. */
+static void stepped(struct session *s, unsigned long done)
+{
+	if (s->ended)
+		return;
+	if (target_run_break_at(&s->target, session_pc(s)))
+		event_add(&s->events, EVENT_BREAKPOINT, session_pc(s))->addr = session_pc(s);
+	else
+		event_add(&s->events, EVENT_STEPPED, session_pc(s))->count = done;
+}
+
+int session_step(struct session *s, unsigned long n)
+{
+	unsigned long done;
+
+	if (ready(s) < 0)
+		return -1;
+	event_begin(&s->events);
+	if (step_n(s, n, &done) < 0)
+		return -1;
+	stepped(s, done);
+	return 0;
+}
+
+int session_steps_begin(struct session *s, unsigned long n)
+{
+	if (n <= SESSION_STEP_CHUNK)
+		return session_step(s, n);
+	if (ready(s) < 0)
+		return -1;
+	event_begin(&s->events);
+	s->steps_left = n;
+	s->steps_done = 0;
+	return 0;
+}
+
+int session_steps_run(struct session *s)
+{
+	unsigned long chunk = s->steps_left < SESSION_STEP_CHUNK ? s->steps_left : SESSION_STEP_CHUNK;
+	unsigned long done;
+	uint64_t before = session_pc(s);
+
+	if (!s->steps_left)
+		return 0;
+	if (step_n(s, chunk, &done) < 0) {
+		s->steps_left = 0;
+		return -1;
+	}
+	s->steps_left -= chunk;
+	s->steps_done += done;
+	/* A breakpoint, or the end of QEMU, ends it early. */
+	if (s->ended || (session_pc(s) != before && target_run_break_at(&s->target, session_pc(s))))
+		s->steps_left = 0;
+	if (!s->steps_left)
+		stepped(s, s->steps_done);
+	return 0;
+}
+
+unsigned long session_steps_left(const struct session *s)
+{
+	return s->steps_left;
+}
+
+unsigned long session_steps_cancel(struct session *s)
+{
+	unsigned long left = s->steps_left;
+
+	if (left) {
+		s->steps_left = 0;
+		event_add(&s->events, EVENT_STEPS_CANCELLED, session_pc(s))->count = left;
+	}
+	return left;
+}
+
+static int set_temp_bp(struct session *s, uint64_t addr)
+{
+	if (target_run_break_at(&s->target, addr))
+		return 0;	/* the user's own breakpoint will do */
+	if (target_run_break_insert(&s->target, addr, 0) < 0)
+		return -1;
+	s->temp_bp = addr;
+	s->temp_bp_set = 1;
+	return 0;
+}
+
+static int clear_temp_bp(struct session *s)
+{
+	if (!s->temp_bp_set)
+		return 0;
+	s->temp_bp_set = 0;
+	return s->target.gone ? 0 : target_run_break_remove(&s->target, s->temp_bp);
+}
+
+static int resume(struct session *s)
+{
+	if (target_run_resume(&s->target) < 0) {
+		if (s->target.gone) {
+			session_note_end(s);
+			return 0;
+		}
+		return -1;
+	}
+	s->running = 1;
+	code_forget(&s->code);	/* the guest may write code while it runs */
+	event_add(&s->events, EVENT_RUNNING, session_pc(s));
+	return 0;
+}
+
+int session_continue(struct session *s)
+{
+	if (ready(s) < 0)
+		return -1;
+	event_begin(&s->events);
+	return resume(s);
+}
+
+int session_next(struct session *s)
+{
+	uint64_t pc = session_pc(s);
+	const struct code_line *in;
+	uint8_t b[32];
+
+	if (ready(s) < 0)
+		return -1;
+	in = session_insn(s, pc);
+	if (!in || (size_t)in->len > sizeof b || target_mem_read(&s->target, pc, b, (size_t)in->len) < 0 ||
+	    !s->arch->is_call(b, (size_t)in->len))
+		return session_step(s, 1);
+	event_begin(&s->events);
+	if (set_temp_bp(s, pc + (uint64_t)in->len) < 0)
+		return -1;
+	return resume(s);
+}
+
+int session_run_to_next_stage(struct session *s)
+{
+	const struct stage *next, *from = s->stage;
+	unsigned long done;
+
+	if (ready(s) < 0)
+		return -1;
+	if (!from)
+		return err_set("the pc 0x%" PRIx64 " is in no known stage", session_pc(s));
+	next = stage_next(&s->model, from);
+	if (!next)
+		return err_set("already in the last stage (%s)", from->name);
+	event_begin(&s->events);
+	if (next->entry_known) {
+		if (set_temp_bp(s, next->entry) < 0)
+			return -1;
+		return resume(s);
+	}
+	/* No address to stop at: walk until the pc leaves this stage. */
+	for (int i = 0; i < STEP_TO_STAGE_LIMIT && !s->ended; i++) {
+		if (step_n(s, 1, &done) < 0)
+			return -1;
+		if (s->stage != from) {
+			stepped(s, (unsigned long)i + 1);
+			return 0;
+		}
+	}
+	if (s->ended)
+		return 0;
+	return err_set("stage %d did not end within %d instructions", from->number, STEP_TO_STAGE_LIMIT);
+}
+
+static int stopped(struct session *s, const struct rsp_stop *stop)
+{
+	s->running = 0;
+	if (clear_temp_bp(s) < 0)
+		return -1;
+	if (session_refresh(s) < 0)
+		return -1;
+	event_add(&s->events, stop->signal_or_status == 5 ? EVENT_STOPPED : EVENT_INTERRUPTED, session_pc(s));
+	return 1;
+}
+
+int session_poll(struct session *s, int timeout_ms)
+{
+	struct rsp_stop stop;
+	int rc;
+
+	session_console_drain(s);
+	if (s->ended)
+		return 1;
+	if (!s->running) {
+		if (target_run_poll(&s->target, &stop, 0) < 0 && s->target.gone)
+			session_note_end(s);
+		return 1;
+	}
+	rc = target_run_poll(&s->target, &stop, timeout_ms);
+	if (rc < 0 || s->target.gone) {
+		if (s->target.gone) {
+			session_note_end(s);
+			return 1;
+		}
+		return -1;
+	}
+	if (rc == 0)
+		return 0;
+	return stopped(s, &stop);
+}
+
+int session_wait(struct session *s, int timeout_ms, volatile sig_atomic_t *cancel)
+{
+	long long deadline = clock_ms() + timeout_ms;
+
+	while (s->running && !*cancel && clock_ms() < deadline)
+		if (session_poll(s, 50) < 0)
+			return -1;
+	if (!s->running)
+		return 0;
+	if (session_interrupt(s) < 0)
+		return -1;
+	deadline = clock_ms() + INTERRUPT_WAIT_MS;
+	while (s->running && clock_ms() < deadline)
+		if (session_poll(s, 50) < 0)
+			return -1;
+	if (s->running) {
+		s->target.broken = 1;	/* so ending asks nothing more of it */
+		return err_set("the CPU did not stop when asked to: the gdbstub at %s did not answer an interrupt within 2 s",
+			       s->target.conn.endpoint);
+	}
+	return 1;
+}
+
+int session_interrupt(struct session *s)
+{
+	return s->running ? target_run_interrupt(&s->target) : 0;
+}
+
+int session_break_toggle(struct session *s, uint64_t addr)
+{
+	if (ready(s) < 0)
+		return -1;
+	event_begin(&s->events);
+	if (target_run_break_at(&s->target, addr)) {
+		if (s->temp_bp_set && s->temp_bp == addr)
+			s->temp_bp_set = 0;
+		if (target_run_break_remove(&s->target, addr) < 0)
+			return -1;
+		event_add(&s->events, EVENT_BREAK_CLEARED, session_pc(s))->addr = addr;
+		return 0;
+	}
+	if (target_run_break_insert(&s->target, addr, 0) < 0)
+		return -1;
+	event_add(&s->events, EVENT_BREAK_SET, session_pc(s))->addr = addr;
+	return 1;
+}
+
+int session_break_at(const struct session *s, uint64_t addr)
+{
+	return target_run_break_at(&s->target, addr) != NULL;
+}
+
+int session_resolve(struct session *s, const char *text, uint64_t *addr)
+{
+	char name[128];
+	const char *plus = strchr(text, '+');
+	size_t len = plus ? (size_t)(plus - text) : strlen(text);
+	uint64_t off = 0, v;
+
+	while (len && text[len - 1] == ' ')
+		len--;
+	if (len == 0 || len >= sizeof name)
+		return err_set("type a symbol name or an address");
+	memcpy(name, text, len);
+	name[len] = '\0';
+	if (plus && bytes_parse_u64(plus + 1, 0, &off) < 0)
+		return err_set("bad offset in \"%s\"", text);
+	const struct image_symbol *sym = NULL;
+	if (s->kernel)
+		sym = image_symbol_named(s->kernel, name);
+	if (!sym && s->firmware)
+		sym = image_symbol_named(s->firmware, name);
+	if (sym) {
+		*addr = sym->addr + off;
+		return 0;
+	}
+	if (bytes_parse_u64(name, 16, &v) < 0)
+		return err_set("no symbol or address \"%s\"", name);
+	*addr = v + off;
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* target_mem: guest memory, read with 'm'. */
+#include "target.h"
+
+#include <inttypes.h>
+
+#include "target_link.h"
+
+int target_mem_read(struct target *t, uint64_t addr, void *buf, size_t len)
+{
+	size_t chunk = (t->packet_size - 8) / 2;
+	uint8_t *p = buf;
+
+	if (chunk > 0x800)	/* QEMU refuses more in one 'm' (docs/qemu-gdbstub.md) */
+		chunk = 0x800;
+	while (len > 0) {
+		size_t n = len < chunk ? len : chunk;
+
+		if (target_link_request(t, "m%" PRIx64 ",%zx", addr, n) < 0)
+			return -1;
+		if (t->parser.pkt_len != 2 * n ||
+		    rsp_hex_decode(t->parser.pkt, t->parser.pkt_len, p, n) != (int)n)
+			return target_link_error(t, "reading memory at 0x%" PRIx64, addr);
+		addr += n;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}

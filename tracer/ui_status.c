@@ -1,0 +1,127 @@
+/* ui_status: the status line -- what the last command did, phrased from
+ * the session's events, or a message, or the prompt -- and the key hints. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ui_screen.h"
+
+/* One event in the screen's words. */
+static void phrase(const struct session *s, const struct event *e, char *buf, size_t cap)
+{
+	const struct stage *st = e->stage >= 0 && e->stage < s->model.n ? &s->model.stages[e->stage] : NULL;
+	char sym[128];
+
+	switch (e->kind) {
+	case EVENT_PAUSED:
+		if (st)
+			snprintf(buf, cap, "paused at 0x%" PRIx64 ": stage %d, %s", e->pc, st->number, st->name);
+		else
+			snprintf(buf, cap, "paused at 0x%" PRIx64, e->pc);
+		break;
+	case EVENT_RESTARTED:
+		snprintf(buf, cap, "restarted: paused at 0x%" PRIx64, e->pc);
+		break;
+	case EVENT_STAGE:
+		snprintf(buf, cap, "entered stage %d, %s, at 0x%" PRIx64 " in %s mode", st ? st->number : 0,
+			 st ? st->name : "?", e->pc, e->to.name);
+		break;
+	case EVENT_MODE:
+		snprintf(buf, cap, "privilege changed %s -> %s at 0x%" PRIx64, e->from.name, e->to.name, e->pc);
+		break;
+	case EVENT_STEPPED:
+		snprintf(buf, cap, "stepped %lu instruction%s", e->count, e->count == 1 ? "" : "s");
+		break;
+	case EVENT_BREAKPOINT:
+		snprintf(buf, cap, "stopped at breakpoint 0x%" PRIx64, e->pc);
+		break;
+	case EVENT_RUNNING:
+		snprintf(buf, cap, "running (Ctrl-C stops)");
+		break;
+	case EVENT_STOPPED:
+	case EVENT_INTERRUPTED:
+		if (stage_symbol_of(&s->model, e->pc, sym, sizeof sym) < 0)
+			snprintf(sym, sizeof sym, "unknown");
+		snprintf(buf, cap, "%s at 0x%" PRIx64 " <%s>", e->kind == EVENT_STOPPED ? "stopped" : "interrupted",
+			 e->pc, sym);
+		break;
+	case EVENT_STEPS_CANCELLED:
+		snprintf(buf, cap, "interrupted: %lu steps left undone", e->count);
+		break;
+	case EVENT_BREAK_SET:
+	case EVENT_BREAK_CLEARED:
+		snprintf(buf, cap, "breakpoint at 0x%" PRIx64 " %s", e->addr,
+			 e->kind == EVENT_BREAK_SET ? "set" : "cleared");
+		break;
+	case EVENT_POWER_OFF:
+	case EVENT_QEMU_DIED:
+		snprintf(buf, cap, "%s", e->detail);
+		break;
+	}
+}
+
+/* What the last command did: its last event, and what it did to the boot
+ * on the way (a stage entered, a mode change).  A step that changed the
+ * boot says only that. */
+void ui_status_event(const struct session *s, char *buf, size_t cap)
+{
+	const struct event_log *log = session_events(s);
+	const struct event *last = event_last(log), *change;
+	char more[200];
+
+	if (!last) {
+		snprintf(buf, cap, "%s", "");
+		return;
+	}
+	change = event_in_command(log, EVENT_STAGE);
+	if (!change)
+		change = event_in_command(log, EVENT_MODE);
+	if (change && last->kind == EVENT_STEPPED)
+		last = change;
+	phrase(s, last, buf, cap);
+	if (change && change != last && (last->kind == EVENT_STOPPED || last->kind == EVENT_INTERRUPTED)) {
+		phrase(s, change, more, sizeof more);
+		size_t n = strlen(buf);
+		snprintf(buf + n, cap - n, "; %s", more);
+	}
+}
+
+void ui_status_draw(struct ui_screen *u)
+{
+	const struct ui_rect *r = &u->status;
+	const char *hints = u->cols >= 120
+		? " s step  n next  c cont  > next stage  b break  x mem  r restart  ? help  q quit "
+		: " ? help  q quit ";
+	char buf[400];
+
+	if (u->mode == UI_MODE_PROMPT) {
+		/* What Tab found goes on the row above, the prompt stays put. */
+		if (u->message[0] && r->y > 0)
+			ui_screen_put(r->y - 1, 0, r->w, ui_screen_attr(u, UI_C_DIM) | A_REVERSE, u->message, 1);
+		snprintf(buf, sizeof buf, " %s: %s", u->prompt_label, u->prompt);
+		ui_screen_put(r->y, 0, r->w, A_BOLD, buf, 1);
+		move(r->y, (int)strlen(buf) < r->w ? (int)strlen(buf) : r->w - 1);
+		return;
+	}
+	if (u->message[0])
+		snprintf(buf, sizeof buf, " %s", u->message);
+	else if (session_steps_left(u->s))
+		snprintf(buf, sizeof buf, " stepping: %lu to go (Ctrl-C stops)", session_steps_left(u->s));
+	else if (u->count)
+		snprintf(buf, sizeof buf, " %lu", u->count);
+	else {
+		buf[0] = ' ';
+		ui_status_event(u->s, buf + 1, sizeof buf - 1);
+	}
+	/* The message comes first: the long hints, the short ones, or none,
+	 * whichever leaves it whole. */
+	int len = (int)strlen(buf);
+	if (len + (int)strlen(hints) > r->w)
+		hints = " ? help  q quit ";
+	if (len + (int)strlen(hints) > r->w)
+		hints = "";
+	int hw = (int)strlen(hints);
+	ui_screen_put(r->y, 0, r->w - hw, u->message_is_error ? ui_screen_attr(u, UI_C_ERROR) : A_BOLD, buf, 1);
+	if (hw)
+		ui_screen_put(r->y, r->w - hw, hw, ui_screen_attr(u, UI_C_DIM), hints, 1);
+}
