@@ -58,7 +58,7 @@ DEBS := gcc make pkg-config python3 gcc-riscv64-unknown-elf qemu-system-misc ope
         gdb-multiarch libncurses-dev libelf-dev libdw-dev binutils-dev \
         binutils-multiarch-dev tmux clang libclang-rt-14-dev
 
-.PHONY: all kernel tracer run run-loader trace debug gdb test bench fuzz deps clean help
+.PHONY: all kernel tracer run run-loader trace debug gdb check test bench fuzz deps clean help
 .DEFAULT_GOAL := all
 
 all: kernel tracer
@@ -140,11 +140,16 @@ gdb:
 	gdb-multiarch -x gdbscripts/bootscope.gdb -ex 'target remote 127.0.0.1:$(GDBPORT)'
 
 # ---- testing ----------------------------------------------------------------
+# The fast tier: every test that needs no QEMU, in seconds.
+check:
+	@$(MAKE) --no-print-directory kernel tracer
+	@bash tests/run build fast lint
+
 # The whole suite: the normal build, then the same tests under ASan + UBSan.
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory SAN=1 tracer
-	@bash tests/run build unit integration tui; a=$$?; \
+	@bash tests/run build unit lint integration tui; a=$$?; \
 	 echo "---- again under AddressSanitizer + UndefinedBehaviorSanitizer ----"; \
 	 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	 bash tests/run build/san unit integration; b=$$?; \
@@ -174,7 +179,7 @@ build/fuzz/obj/%.o: tracer/%.c | build/fuzz/obj
 
 build/fuzz/fuzz_rsp build/fuzz/fuzz_stop: $(call FUZZ_OBJ,rsp)
 build/fuzz/fuzz_tdesc: $(call FUZZ_OBJ,tdesc)
-build/fuzz/fuzz_image: $(call FUZZ_OBJ,image)
+build/fuzz/fuzz_image: $(call FUZZ_OBJ,image bytes)
 build/fuzz/fuzz_image: FUZZ_LIBS := -lelf -ldw
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/targets.h | build/fuzz/obj
 	$(call say,FUZZLD,$@)
@@ -232,6 +237,7 @@ help:
 	@echo "make trace      open bootscope on the bundled kernel (BOOTSCOPE_ARGS= to add options)"
 	@echo "make debug      QEMU paused, gdbstub on 127.0.0.1:$(GDBPORT) (your own port)"
 	@echo "make gdb        gdb-multiarch with gdbscripts/ on that port (a second terminal)"
+	@echo "make check      the fast tests: no QEMU, a few seconds"
 	@echo "make test       run the whole test suite (also under ASan + UBSan)"
 	@echo "make bench      bootscope against gdb-multiarch, side by side (bench/RESULTS.md)"
 	@echo "make fuzz       run each libFuzzer target FUZZ_SECONDS (default 60)"
