@@ -76,9 +76,18 @@ recovers badsum-c "a bad checksum on a stop reply" --fault badsum --on c
 recovers nak-g "the stub rejecting g ('-')" --fault nak --on g
 recovers nak-p "the stub rejecting one p of a batch" --fault nak --on p
 recovers nak-c "the stub rejecting c" --fault nak --on c
+# half_read WHAT: the stub sent the rest only once bootscope had read the
+# half (fakestub.py), so bootscope really had half a packet in hand.
+half_read() {
+	check_match "$1: bootscope had read the half before the whole came" "$events" \
+		'^truncate: the half was read before the whole came$'
+}
 recovers truncate-g "half a reply to g, then the whole one" --fault truncate --on g
+half_read "half a reply to g, then the whole one"
 recovers truncate-c "half a stop reply, then the whole one" --fault truncate --on c
+half_read "half a stop reply, then the whole one"
 recovers truncate-m "half of the reset vector's bytes, then all" --fault truncate --on m
+half_read "half of the reset vector's bytes, then all"
 recovers garbage-g "noise before the reply to g" --fault garbage --on g
 recovers garbage-c "noise before a stop reply" --fault garbage --on c
 
