@@ -71,7 +71,8 @@ check_match "--check text: the fix is on the line" "$out" '^spin: .*Fix: '
 # ---- attach mode ---------------------------------------------------------------
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 bg 60 qemu-system-riscv64 -machine virt -nographic -monitor none -serial null -S \
-	-gdb "tcp:127.0.0.1:$port" -bios default -kernel "$k/spin.elf" -name "$tmp/attach"
+	-gdb "tcp:127.0.0.1:$port" -bios default -kernel "$k/spin.elf" -name "$tmp/attach" \
+	-qmp "unix:$tmp/attach.qmp,server=on,wait=off"
 qpid=$bg_pid
 for i in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
 # A kernel that never ends, so the QEMU must outlive bootscope's detach.
@@ -81,6 +82,19 @@ check_eq "attach: exit 0" "$?" 0
 check_eq "attach: three stages from the images given" \
 	"$(json "$tmp/attach.json" '" ".join(s["entry"] for s in d["stages"])')" "0x1000 0x80000000 0x80200000"
 check_match "attach: says the console is not visible" "$(json "$tmp/attach.json" 'd["end"] + d["console"]')" 'not visible'
-sleep 0.3
+# Detached, the user's QEMU goes on with the guest by itself: QEMU (over its
+# QMP socket) says the guest runs in spin's loop, and the loop's counter t0
+# moves on from one look to the next, so it really executes.
+spin=$(sym "$k/spin.elf" spin)
+check_guest_in "attach: after the detach, the user's QEMU has the guest running in spin's loop" \
+	"$tmp/attach.qmp" "$spin" $((spin + 8))
+guest_look "$tmp/attach.qmp" pc t0
+t0=$(guest_reg t0)
+if [ -n "$t0" ]; then
+	check_guest_in "attach: after the detach, the guest executes (its counter t0 moves on from $t0)" \
+		"$tmp/attach.qmp" "$spin" $((spin + 8)) t0 "$t0"
+else
+	not_ok "attach: after the detach, the guest executes: QEMU did not tell its t0: $guest"
+fi
 check "attach: the user's QEMU is still running afterwards" kill -0 "$qpid"
 check_done

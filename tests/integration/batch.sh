@@ -157,9 +157,10 @@ check_clean "--timeout 1"
 # While it runs: the QEMU is bootscope's child, in our private directory;
 # after bootscope ends it is gone, also when bootscope is stopped by a signal.
 for how in timeout SIGTERM; do
-	limit=2
-	[ "$how" = SIGTERM ] && limit=30
-	bg 40 "$BOOTSCOPE" --batch --timeout "$limit" "$tmp/spin.elf" >"$tmp/bg.out" 2>"$tmp/bg.err"
+	limit=2 qmp=()
+	# SIGTERM: with a QMP socket, to see when the kernel runs (below).
+	[ "$how" = SIGTERM ] && limit=30 && qmp_args bg
+	bg 40 "$BOOTSCOPE" --batch --timeout "$limit" "${qmp[@]}" "$tmp/spin.elf" >"$tmp/bg.out" 2>"$tmp/bg.err"
 	t=$bg_pid bpid= qpid= n=0
 	while [ -z "$qpid" ] && [ $((n += 1)) -le 250 ]; do
 		[ -z "$bpid" ] && bpid=$(pgrep -P "$t")
@@ -169,8 +170,13 @@ for how in timeout SIGTERM; do
 	check "$how: bootscope has a QEMU child while it runs" test -n "$qpid"
 	check_match "$how: that QEMU's gdb socket is in the private directory" \
 		"$([ -n "$qpid" ] && tr '\0' ' ' </proc/"$qpid"/cmdline)" "^qemu-system-riscv64 .*-gdb unix:$tmp/bootscope\.[^/]+/gdb\.sock"
-	# Let it reach the kernel, then stop it the way a terminal would.
-	[ "$how" = SIGTERM ] && [ -n "$bpid" ] && sleep 0.5 && kill -TERM "$bpid"
+	# Once the walk has let the kernel go (QEMU says it runs, in spin's
+	# loop), stop bootscope the way a terminal would.
+	if [ "$how" = SIGTERM ]; then
+		check_guest_in "SIGTERM: before the signal, the guest runs free in the kernel's loop at spin" \
+			"$tmp/bg.qmp" "$spin" $((spin + 8))
+		[ -n "$bpid" ] && kill -TERM "$bpid"
+	fi
 	t0=$(date +%s%N)
 	wait "$t"
 	brc=$?

@@ -76,9 +76,18 @@ recovers badsum-c "a bad checksum on a stop reply" --fault badsum --on c
 recovers nak-g "the stub rejecting g ('-')" --fault nak --on g
 recovers nak-p "the stub rejecting one p of a batch" --fault nak --on p
 recovers nak-c "the stub rejecting c" --fault nak --on c
+# half_read WHAT: the stub sent the rest only once bootscope had read the
+# half (fakestub.py), so bootscope really had half a packet in hand.
+half_read() {
+	check_match "$1: bootscope had read the half before the whole came" "$events" \
+		'^truncate: the half was read before the whole came$'
+}
 recovers truncate-g "half a reply to g, then the whole one" --fault truncate --on g
+half_read "half a reply to g, then the whole one"
 recovers truncate-c "half a stop reply, then the whole one" --fault truncate --on c
+half_read "half a stop reply, then the whole one"
 recovers truncate-m "half of the reset vector's bytes, then all" --fault truncate --on m
+half_read "half of the reset vector's bytes, then all"
 recovers garbage-g "noise before the reply to g" --fault garbage --on g
 recovers garbage-c "noise before a stop reply" --fault garbage --on c
 
@@ -140,10 +149,19 @@ end_bg() {
 	err=$(cat "$tmp/$1.err")
 }
 
+# spin.elf's loop: spin, two instructions.  Seen through QMP (qmp_args),
+# the guest running there means the walk has crossed the kernel's entry and
+# bootscope --batch has let the kernel go and waits for it.
+spin=$(sym "$tmp/k/spin.elf" spin)
+check "spin.elf has its loop symbol, spin" test -n "$spin"
+spin_end=$((spin + 8))
+
 # QEMU killed in the middle: the walk has reached the kernel, which spins,
 # and bootscope waits for it (--timeout 30).
-start_bg qemu-killed --batch --timeout 30 "$tmp/k/spin.elf"
-sleep 1	# the walk to the kernel takes ~0.1 s; then it runs
+qmp_args qemu-killed
+start_bg qemu-killed --batch --timeout 30 "${qmp[@]}" "$tmp/k/spin.elf"
+check_guest_in "QEMU SIGKILLed: before the kill, the guest runs free in the kernel's loop at spin" \
+	"$tmp/qemu-killed.qmp" "$spin" "$spin_end"
 [ -n "$qpid" ] && kill -KILL "$qpid"
 end_bg qemu-killed
 check_eq "QEMU SIGKILLed: bootscope exits 1" "$brc" 1
@@ -153,8 +171,10 @@ check_match "QEMU SIGKILLed: the line names QEMU's death" "$err" '^bootscope: .*
 check_clean "QEMU SIGKILLed"
 
 for sig in INT TERM HUP; do
-	start_bg "SIG$sig" --batch --timeout 30 "$tmp/k/spin.elf"
-	sleep 0.5
+	qmp_args "SIG$sig"
+	start_bg "SIG$sig" --batch --timeout 30 "${qmp[@]}" "$tmp/k/spin.elf"
+	check_guest_in "SIG$sig to bootscope --batch: before the signal, the guest runs free in the kernel's loop at spin" \
+		"$tmp/SIG$sig.qmp" "$spin" "$spin_end"
 	[ -n "$bpid" ] && kill -"$sig" "$bpid"
 	end_bg "SIG$sig"
 	check "SIG$sig to bootscope --batch: exits non-zero (got $brc)" test "$brc" -ne 0

@@ -77,6 +77,57 @@ check_clean() {
 	check_eq "$1: no process left that names the test's directory" "$procs" ""
 }
 
+# sym ELF SYMBOL: the symbol's address in ELF, as 0x... (empty if absent).
+sym() { "${CROSS}nm" "$1" | awk -v s="$2" '$3 == s { print "0x" $1; exit }'; }
+
+# ---- the guest, seen from outside -----------------------------------------
+# bootscope's own QEMU has -monitor none; --qemu-arg adds a second monitor,
+# QMP on a socket of the test's, so the test can ask QEMU where its guest
+# is -- e.g. that the walk has reached the kernel and left it running --
+# instead of guessing how long that takes.
+
+# qmp_args NAME: sets the array qmp to those bootscope arguments, for QMP on
+# $tmp/NAME.qmp.  (For a QEMU the test starts itself: the same -qmp option.)
+qmp_args() { qmp=(--qemu-arg -qmp --qemu-arg "unix:$tmp/$1.qmp,server=on,wait=off"); }
+
+# guest_look SOCKET [REG...]: one look (tests/lib/qmp.py): $guest is QEMU's
+# run state and the registers, "running pc=0x80200002 t0=0x1b3f", or why
+# QEMU did not answer.
+guest_look() { guest=$(python3 "$TOP/tests/lib/qmp.py" "$@" 2>&1); }
+
+# guest_reg REG: that register's value in the last look, or empty.
+guest_reg() { printf '%s\n' "$guest" | sed -n "s/.* $1=\(0x[0-9a-f]*\).*/\1/p"; }
+
+# wait_guest_in SOCKET LO HI [REG OLD]: until the guest runs -- QEMU's state
+# is "running", no debugger holds it -- with its pc in [LO, HI); given REG
+# and OLD, also with REG no longer OLD (it executes, it is not just called
+# running).  Polls for up to GUEST_WAIT seconds (default 5); $guest is the
+# last look either way.
+wait_guest_in() {
+	local sock=$1 lo=$2 hi=$3 reg=${4:-} old=${5:-} end pc
+	end=$(($(date +%s%N) + ${GUEST_WAIT:-5} * 1000000000))
+	while :; do
+		guest_look "$sock" pc $reg
+		pc=$(guest_reg pc)
+		if [[ $guest == 'running '* ]] && [ -n "$pc" ] && ((pc >= lo && pc < hi)) &&
+		   { [ -z "$reg" ] || [ "$(guest_reg "$reg")" != "$old" ]; }; then
+			return 0
+		fi
+		[ "$(date +%s%N)" -ge "$end" ] && return 1
+		sleep 0.02
+	done
+}
+
+# check_guest_in NAME SOCKET LO HI [REG OLD]: wait_guest_in, as a check.
+check_guest_in() {
+	local name=$1; shift
+	if wait_guest_in "$@"; then
+		ok "$name"
+	else
+		not_ok "$name: not seen within ${GUEST_WAIT:-5} s (want running, pc in [$2, $3)${4:+, $4 not $5}); QEMU's last answer: $guest"
+	fi
+}
+
 # build_spin NAME MARCH MABI: tests/kernels/spin.S (a kernel that never
 # ends) linked at 0x80200000 for MARCH, into $tmp/NAME.
 build_spin() {

@@ -19,7 +19,8 @@ request (default the first) whose payload starts with PREFIX (default:
 any request):
 
     badsum    the reply with a wrong checksum; a '-' gets the good copy
-    truncate  the first half of the reply, then the whole reply afresh
+    truncate  the first half of the reply, then -- once it has been read --
+              the whole reply afresh
     oversize  instead of the reply, a packet of 20000 bytes
     garbage   bytes that are no packet (no '$ # + - %' or 0x03), then the reply
     close     the first half of the reply, then the connection closes
@@ -31,10 +32,13 @@ Everything received is appended to SOCKET.log; in qemu mode, what the stub
 did that a test may want to check ("fault badsum at request 12 (g)",
 "nak: resent ...") goes one line each to SOCKET.events.
 """
+import array
+import fcntl
 import os
 import selectors
 import socket
 import sys
+import termios
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -195,6 +199,19 @@ class QemuConn:
     def send(self, data):
         self.sock.sendall(data)
 
+    def all_read(self, limit):
+        """Until the peer has read everything sent to it (nothing of ours
+        left in the socket: TIOCOUTQ is 0), for up to LIMIT seconds."""
+        deadline = time.time() + limit
+        n = array.array("i", [0])
+        while True:
+            fcntl.ioctl(self.sock.fileno(), termios.TIOCOUTQ, n, True)
+            if n[0] == 0:
+                return True
+            if time.time() >= deadline:
+                return False
+            time.sleep(0.005)
+
     # -- bytes in --
     def data(self, data):
         """Returns False when the connection is to be closed."""
@@ -282,7 +299,12 @@ class QemuConn:
         elif kind == "truncate":
             self.last = pkt
             self.send(b"+" + pkt[:len(pkt) // 2])
-            time.sleep(0.05)
+            # The rest only once the half has been read, so the reader
+            # really has half a packet in hand, not both in one read.
+            if self.all_read(2):
+                self.event("truncate: the half was read before the whole came")
+            else:
+                self.event("truncate: the half was still unread after 2 s")
             self.send(pkt)
         elif kind == "oversize":
             self.last = frame(b"0" * 20000)

@@ -153,6 +153,17 @@ tui_wait_file() {
 	return 1
 }
 
+# tui_wait_sock PATH [SECONDS]: until PATH is a socket (a fake QEMU
+# listening; tui_wait_file would never see one, its size is 0).
+tui_wait_sock() {
+	local i
+	for ((i = 0; i < ${2:-$TUI_WAIT} * 50; i++)); do
+		[ -S "$1" ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
 # show_screen: the last screen, for a failure's explanation: its top three
 # rows and its last one (TUI_VERBOSE=1: all of it).  The whole screen is
 # kept in $BUILD/tui-screens/TEST.N.txt, since $tmp goes when the test ends.

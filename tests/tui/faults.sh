@@ -75,7 +75,7 @@ attached() {
 	rm -f "$files/stub.sock"*
 	python3 "$TOP/tests/lib/fakestub.py" qemu "$files/stub.sock" 60 --fault "$2" --on s &
 	stub_pid=$!
-	tui_wait_file "$files/stub.sock"
+	tui_wait_sock "$files/stub.sock" || not_ok "$1: the fake QEMU did not start listening on $files/stub.sock"
 	tui_start 100x30 -- --attach "unix:$files/stub.sock"
 	check_screen "$1: bootscope is up on the fake QEMU" '^ pc 0x1000 '
 	tui_keys s
