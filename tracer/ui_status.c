@@ -62,7 +62,8 @@ static void phrase(const struct session *s, const struct event *e, char *buf, si
 
 /* What the last command did: its last event, and what it did to the boot
  * on the way (a stage entered, a mode change).  A step that changed the
- * boot says only that. */
+ * boot where it ended says only that; a long counted step that changed it
+ * on the way says how many it took. */
 void ui_status_event(const struct session *s, char *buf, size_t cap)
 {
 	const struct event_log *log = session_events(s);
@@ -76,7 +77,7 @@ void ui_status_event(const struct session *s, char *buf, size_t cap)
 	change = event_in_command(log, EVENT_STAGE);
 	if (!change)
 		change = event_in_command(log, EVENT_MODE);
-	if (change && last->kind == EVENT_STEPPED)
+	if (change && last->kind == EVENT_STEPPED && change->pc == last->pc)
 		last = change;
 	phrase(s, last, buf, cap);
 	if (change && change != last && (last->kind == EVENT_STOPPED || last->kind == EVENT_INTERRUPTED)) {

@@ -72,6 +72,19 @@ check_eq "Ctrl-C twice: bootscope exits 0" "$rc" 0
 check_restored "Ctrl-C twice"
 check_clean "Ctrl-C twice"
 
+# A long counted step runs in chunks, and ends saying how many it took in
+# all, not how many the last chunk took: from the reset vector 1000 steps
+# go through stage 1 into OpenSBI, and no breakpoint ends them early.
+tui_start 100x30 -- "$files/spin.elf"
+check_screen "1000s: bootscope is up" '^ pc 0x1000 '
+tui_type 1000
+tui_keys s
+check_screen "1000s: the status says all 1000 steps" '^ stepped 1000 instructions '
+check_screen "1000s: they are counted in stages 1 and 2" ' 1 reset 0x1000 \[6\] .* 2 firmware 0x80000000 \[994\] '
+tui_keys q
+tui_exit_status
+check_eq "1000s: q exits 0" "$rc" 0
+
 # Ctrl-C during a long counted step (100000s takes about half a minute at
 # a few thousand steps a second): it stops, and the screen answers.
 tui_start 100x30 -- "$files/spin.elf"

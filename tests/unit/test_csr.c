@@ -1,7 +1,7 @@
 /* test_csr: the words bootscope puts on CSR values -- trap causes, the
  * fields of mstatus, satp's paging mode, and mtvec/stvec -- checked against
  * the bit positions of the privileged spec (v1.12) and the values this
- * boot really shows (FACTS.md, tests/integration/batch.sh). */
+ * boot really shows (tests/integration/batch.sh). */
 #include "check.h"
 #include "arch_riscv64.h"
 

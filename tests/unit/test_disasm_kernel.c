@@ -158,7 +158,7 @@ static void test_kernel(const char *top)
 	image_close(img);
 }
 
-/* QEMU 7.2's reset vector and the data after it (test_stage.c, FACTS.md),
+/* QEMU 7.2's reset vector and the data after it (test_stage.c, docs/virt-boot.md),
  * all 0x58 bytes read as code, the way objdump -D reads a binary. */
 static void test_reset_vector(void)
 {

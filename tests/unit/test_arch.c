@@ -1,0 +1,193 @@
+/* test_arch: the architecture interface as the generic code uses it --
+ * chosen by the target description's <architecture>, RISC-V 64's
+ * registers by the names QEMU's target.xml gives them (tests/unit/fixtures),
+ * instruction lengths and calls from real encodings (checked against
+ * riscv64-unknown-elf-objdump in test_disasm.c), the mode and the trap
+ * registers of a snapshot, the CSR lines; and the event log that carries
+ * what happened. */
+#include "check.h"
+#include "arch.h"
+#include "arch_riscv64.h"
+#include "event.h"
+#include "tdesc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void test_choice(void)
+{
+	CHECK(arch_for("riscv:rv64") == &arch_riscv64);
+	CHECK(arch_for("riscv:rv32") == NULL);
+	CHECK(arch_for("i386:x86-64") == NULL);
+	CHECK(arch_for("") == NULL && arch_for(NULL) == NULL);
+	CHECK(strstr(arch_known(), "riscv:rv64") != NULL);
+}
+
+/* Every register the arch shows is in QEMU's own description, and the
+ * roles point at the right ones. */
+static void test_regs_in_tdesc(const char *top)
+{
+	static const char *const files[] = { "riscv-64bit-cpu.xml", "riscv-64bit-fpu.xml",
+					     "riscv-64bit-virtual.xml", "riscv-csr.xml" };
+	const struct arch *a = &arch_riscv64;
+	struct tdesc d;
+	char path[4096], inc[16][TDESC_HREF_MAX];
+	size_t ninc;
+
+	tdesc_init(&d);
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(path, sizeof path, "%s/tests/unit/fixtures/%s", top, files[i]);
+		FILE *f = fopen(path, "rb");
+		static char xml[1 << 20];
+		size_t n = f ? fread(xml, 1, sizeof xml, f) : 0;
+
+		if (f)
+			fclose(f);
+		CHECK(n > 0 && tdesc_parse(&d, xml, n, inc, 16, &ninc) == 0);
+	}
+	CHECK(a->nregs <= ARCH_MAX_REGS);
+	for (size_t i = 0; i < a->nregs; i++)
+		if (!CHECK(tdesc_find(&d, a->regs[i].name) != NULL))
+			printf("# %s is not in QEMU's target description\n", a->regs[i].name);
+	CHECK_EQ_STR(a->regs[a->pc].name, "pc");
+	CHECK(a->regs[a->pc].kind == ARCH_REG_PC);
+	CHECK_EQ_STR(a->regs[a->sp].name, "sp");
+	CHECK_EQ_U64(tdesc_find(&d, a->regs[a->pc].name)->regnum, 32);
+	CHECK_EQ_STR(a->regs[arch_reg_index(a, "fp")].label, "s0");	/* x8 by its ABI name */
+	CHECK(arch_reg_index(a, "zero") >= 0 && a->regs[arch_reg_index(a, "zero")].quiet);
+	CHECK(arch_reg_index(a, "priv") >= 0 && a->regs[arch_reg_index(a, "priv")].kind == ARCH_REG_MODE);
+	CHECK_EQ_U64(arch_reg_index(a, "nosuch"), -1);
+	tdesc_free(&d);
+}
+
+static void test_insns(void)
+{
+	const struct arch *a = &arch_riscv64;
+	static const struct {
+		uint32_t insn;
+		unsigned len;
+		int call;
+		const char *what;
+	} cases[] = {
+		{ 0x034000ef, 4, 1, "jal ra,0x34" },
+		{ 0x000080e7, 4, 1, "jalr ra" },
+		{ 0x000282e7, 4, 1, "jalr t0,t0 (the alternate link register)" },
+		{ 0x0000006f, 4, 0, "j . (jal zero)" },
+		{ 0x00008067, 4, 0, "ret (jalr zero,ra)" },
+		{ 0x00000297, 4, 0, "auipc t0,0" },
+		{ 0x9782, 2, 1, "c.jalr a5" },
+		{ 0x8782, 2, 0, "c.jr a5" },
+		{ 0xa001, 2, 0, "c.j ." },
+		{ 0x0001, 2, 0, "c.nop" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint8_t b[4] = { (uint8_t)cases[i].insn, (uint8_t)(cases[i].insn >> 8),
+				 (uint8_t)(cases[i].insn >> 16), (uint8_t)(cases[i].insn >> 24) };
+
+		if (!CHECK(a->insn_len(b, 2) == cases[i].len) || !CHECK(a->is_call(b, cases[i].len) == cases[i].call))
+			printf("# %s\n", cases[i].what);
+	}
+	uint8_t jal[4] = { 0xef, 0x00, 0x40, 0x03 };
+	CHECK(a->insn_len(jal, 0) == 0);
+	CHECK(!a->is_call(jal, 2));	/* half a jal is no call */
+	CHECK(a->insn_align == 2 && a->insn_max >= 4);
+}
+
+/* A snapshot with priv and the CSRs as the virt boot has them at the
+ * kernel's first trap (tests/integration/kernel.sh). */
+static void test_snapshot(void)
+{
+	const struct arch *a = &arch_riscv64;
+	struct arch_regs r, prev;
+	struct arch_mode m, mm;
+	struct arch_trap t;
+	struct arch_line lines[24];
+
+	memset(&r, 0, sizeof r);
+	for (size_t i = 0; i < a->nregs; i++)
+		r.ok[i] = 1;
+	r.v[arch_reg_index(a, "priv")] = 1;
+	r.v[arch_reg_index(a, "scause")] = 2;
+	r.v[arch_reg_index(a, "sepc")] = 0x80200000;
+	r.v[arch_reg_index(a, "stval")] = 0xf1402573;
+	r.v[arch_reg_index(a, "stvec")] = 0x80200000;
+	r.v[arch_reg_index(a, "mcause")] = 9;
+	a->mode_of(&r, &m);
+	CHECK(m.known && m.level == 1 && m.ring == -1);
+	CHECK_EQ_STR(m.name, "S");
+	r.ok[arch_reg_index(a, "priv")] = 0;
+	a->mode_of(&r, &mm);
+	CHECK(!mm.known && !arch_mode_same(&m, &mm));
+	CHECK_EQ_STR(mm.name, "?");
+	r.ok[arch_reg_index(a, "priv")] = 1;
+
+	a->trap(&r, &m, &t);
+	CHECK(t.known && !t.interrupt);
+	CHECK_EQ_U64(t.cause, 2);
+	CHECK_EQ_STR(t.cause_name, "illegal instruction");
+	CHECK_EQ_U64(t.pc, 0x80200000);
+	CHECK_EQ_U64(t.value, 0xf1402573);
+	CHECK_EQ_STR(t.cause_reg, "scause");
+	CHECK_EQ_STR(t.vector_reg, "stvec");
+	arch_riscv64_mode(3, &mm);
+	a->trap(&r, &mm, &t);
+	CHECK(t.known && t.cause == 9);
+	CHECK_EQ_STR(t.cause_name, "environment call from S-mode");
+	CHECK_EQ_STR(t.pc_reg, "mepc");
+	arch_riscv64_mode(0, &mm);
+	a->trap(&r, &mm, &t);
+	CHECK(!t.known);	/* U mode has no trap registers */
+
+	prev = r;
+	r.v[arch_reg_index(a, "mstatus")] = 0x1800;	/* MPP = M */
+	size_t n = a->describe(&r, &prev, lines, 24);
+	CHECK(n >= 4);
+	CHECK(strncmp(lines[0].text, "mstatus 0x1800 MPP=M", 20) == 0 && lines[0].changed);
+	CHECK(strncmp(lines[1].text, "mcause 0x9 environment call", 27) == 0 && !lines[1].changed);
+	CHECK_EQ_STR(lines[n - 1].text, "scause: illegal instruction");
+	CHECK_EQ_U64(a->describe(&r, NULL, lines, 2), 2);
+	CHECK(!lines[0].changed);	/* no stop before: nothing changed */
+	CHECK_EQ_STR(a->disasm_name(&m), "riscv:rv64");
+}
+
+static void test_events(void)
+{
+	struct event_log *l = malloc(sizeof *l);
+
+	if (!CHECK(l != NULL))
+		return;
+	event_log_init(l);
+	CHECK(event_last(l) == NULL && event_count(l) == 0);
+	event_begin(l);
+	event_add(l, EVENT_RUNNING, 0x1000);
+	struct event *e = event_add(l, EVENT_STAGE, 0x80200000);
+	e->stage = 2;
+	event_add(l, EVENT_STOPPED, 0x80200000);
+	CHECK_EQ_U64(event_count(l), 3);
+	CHECK(event_in_command(l, EVENT_STAGE) == e);
+	CHECK_EQ_U64(event_last(l)->kind, EVENT_STOPPED);
+	CHECK_EQ_U64(event_at(l, 0)->stage, -1);
+	event_begin(l);	/* a new command sees none of the old one's */
+	CHECK(event_in_command(l, EVENT_STAGE) == NULL);
+	/* Bounded: the oldest go, the order stays. */
+	for (unsigned long i = 0; i < 3 * EVENT_MAX; i++)
+		event_add(l, EVENT_STEPPED, i)->count = i;
+	CHECK_EQ_U64(event_count(l), EVENT_MAX);
+	CHECK_EQ_U64(event_at(l, 0)->count, 2 * EVENT_MAX);
+	CHECK_EQ_U64(event_last(l)->count, 3 * EVENT_MAX - 1);
+	CHECK(event_at(l, EVENT_MAX) == NULL);
+	free(l);
+}
+
+int main(void)
+{
+	const char *top = getenv("TOP");
+
+	test_choice();
+	test_regs_in_tdesc(top && *top ? top : ".");
+	test_insns();
+	test_snapshot();
+	test_events();
+	return check_done();
+}
