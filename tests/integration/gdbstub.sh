@@ -152,6 +152,9 @@ mon_csr() { printf '%s\n' "$monitor_regs" | sed 's/\\x0d//g; s/\\n/\n/g' | awk -
 reg "$MSTATUS"
 check_eq "p342 (mstatus, 66 + 0x300) equals the monitor's mstatus at reset" "$val" "$(mon_csr mstatus)"
 check_eq "mstatus at reset is 0xa00000000" "$val" 0xa00000000
+rsp "!batch p$PRIV p$MSTATUS p$PC"
+check_eq "p requests sent in one write are answered in order, one reply each" "$reply" \
+	"0300000000000000 000000000a000000 0010000000000000"
 rsp p1f00
 check_eq "a register number beyond the description answers E14" "$reply" E14
 
@@ -162,7 +165,7 @@ check_eq "m1000,18: the reset vector's six instructions" "${rom:0:48}" \
 	9702000013868202732540f183b5020283b2820167800200
 check_eq "0x1018: the address the reset vector jumps to, 0x80000000" "$(le "${rom:48:16}")" 0x80000000
 check_eq "0x1020: the device tree, 0x87e00000 with 128 MiB" "$(le "${rom:64:16}")" 0x87e00000
-check_eq "0x1028: fw_dynamic_info's magic, 0x4942534f (\"OSBI\")" "$(le "${rom:80:16}")" 0x4942534f
+check_eq "0x1028: fw_dynamic_info's magic, 0x4942534f (OSBI)" "$(le "${rom:80:16}")" 0x4942534f
 check_eq "0x1030: fw_dynamic_info's version, 2" "$(le "${rom:96:16}")" 0x2
 check_eq "0x1038: next_addr is the kernel's load address, 0x80200000" "$(le "${rom:112:16}")" 0x80200000
 check_eq "0x1040: next_mode is 1 (S)" "$(le "${rom:128:16}")" 0x1

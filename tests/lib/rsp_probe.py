@@ -15,6 +15,8 @@ A STEP is a packet payload to send, or one of these:
 
     PAYLOAD         send $PAYLOAD#cs, print the payload of the reply
     !send PAYLOAD   send the packet and do not wait (for c and s)
+    !batch P1 P2... send the packets in one write, print their replies
+                    (one each, in order) separated by spaces
     !wait           print the next packet (a stop reply, say)
     !intr           send 0x03, print the next packet
     !raw TEXT       send TEXT exactly (Python escapes such as \\x03 work),
@@ -228,6 +230,9 @@ def step(c, text, save):
     if cmd == "!send":
         c.send(frame(arg.encode("latin-1")))
         return "sent"
+    if cmd == "!batch":
+        c.send(b"".join(frame(p.encode("latin-1")) for p in arg.split()))
+        return " ".join(escape(c.packet()) for _ in arg.split())
     if cmd == "!wait":
         return escape(c.packet())
     if cmd == "!intr":
