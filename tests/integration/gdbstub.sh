@@ -227,10 +227,10 @@ rsp '!send c'
 rsp '!wait'
 reg $PC
 check_eq "c from a breakpoint's own address stops again at once, at the same pc" "$val" 0x80200000
-rsp z0,80200000,4
 rsp s
 reg $PC
-check_eq "with the breakpoint taken out, s leaves it (0x80200004)" "$val" 0x80200004
+check_eq "s from a breakpoint's own address executes the instruction (only c stops again)" "$val" 0x80200004
+rsp z0,80200000,4
 for z in "1,80200100,4" "2,80300000,8" "3,80300000,8" "4,80300000,8"; do
 	rsp "Z$z"
 	r1=$reply
@@ -367,12 +367,15 @@ check_eq "... and QEMU exits with status 0" "$?" 0
 
 # ---- thread ids, and k ------------------------------------------------------
 qemu kill -bios default -kernel "$KERNEL"
-out=$(probe kill "$OFFER" '?' 'qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=riscv' '?' qC qfThreadInfo qsThreadInfo)
+out=$(probe kill "$OFFER" '?' 'qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=riscv' '?' qC qfThreadInfo qsThreadInfo \
+	'!xfer target.xml' "p$PRIV")
 check_eq "thread ids: plain before multiprocess+ is offered, p01.01 after; one hart" "$(printf '%s\n' "$out" | sed -n '2p;4,7p' | tr '\n' ' ')" \
 	'T05thread:01; T05thread:p01.01; QCp01.01 mp01.01 l '
-out=$(probe kill "$OFFER" '?' k '!eof')
+check_eq "(p answers on the connection that read target.xml)" "$(printf '%s\n' "$out" | sed -n 9p)" 0300000000000000
+out=$(probe kill "$OFFER" '?' "p$PRIV" k '!eof')
 check_eq "a later connection that does not offer multiprocess+ still gets p01.01" "$(printf '%s\n' "$out" | sed -n 2p)" 'T05thread:p01.01;'
-check_eq "k answers W00, then QEMU closes the connection" "$(printf '%s\n' "$out" | sed -n '3,4p' | tr '\n' ' ')" 'W00 closed '
+check_eq "each new connection must read a feature XML again before p answers" "$(printf '%s\n' "$out" | sed -n 3p)" ""
+check_eq "k answers W00, then QEMU closes the connection" "$(printf '%s\n' "$out" | sed -n '4,5p' | tr '\n' ' ')" 'W00 closed '
 wait "$qpid"
 check_eq "after k QEMU exits with status 0" "$?" 0
 
