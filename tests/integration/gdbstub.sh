@@ -221,6 +221,10 @@ monitor_regs=$reply
 reg "$MTVEC"
 mtvec=$val
 check_eq "p347 (mtvec, 66 + 0x305) equals the monitor's mtvec" "$val" "$(mon_csr mtvec)"
+echo "# mtvec at the kernel's entry: $val"
+check "at the kernel's entry mtvec points into OpenSBI" in_range "$val" 0x80000000 0x80200000
+reg "$(csr 0x105)"
+check_eq "at the kernel's entry stvec is the kernel's entry too (OpenSBI set it)" "$val" 0x80200000
 reg "$MSTATUS"
 check_eq "p342 (mstatus) equals the monitor's mstatus at the kernel's entry" "$val" "$(mon_csr mstatus)"
 rsp '!send c'
