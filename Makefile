@@ -34,7 +34,7 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Itracer $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
-# RISC-V disassembly is only in binutils' multiarch build (see shared/FACTS.md).
+# RISC-V disassembly is only in binutils' multiarch build (docs/libopcodes.md).
 LDLIBS  += $(shell pkg-config --libs ncursesw libelf libdw 2>/dev/null || echo -lncursesw -ltinfo -lelf -ldw) \
            -lopcodes-multiarch -lbfd-multiarch
 

@@ -34,7 +34,7 @@ struct sbiret {
 struct sbiret sbi_call(long eid, long fid, long arg0, long arg1, long arg2);
 
 /* Print one character on the firmware's console (legacy extension: OpenSBI
- * 1.1 has no DBCN, see shared/FACTS.md). */
+ * 1.1 has no DBCN, see docs/sbi.md). */
 void sbi_console_putchar(int c);
 
 /* Power off the machine: SRST if the firmware has it, else the legacy

@@ -112,7 +112,8 @@ for i in 1 2 3; do
 done
 
 # The reset vector QEMU holds is the one tests/unit/test_stage.c encodes
-# (FACTS.md), and objdump reads its first instruction as bootscope does.
+# and docs/virt-boot.md describes, and objdump reads its first instruction
+# as bootscope does.
 rom=$(python3 -c '
 import struct, sys
 b = open(sys.argv[1], "rb").read()

@@ -110,9 +110,9 @@ def le64(v):
 
 
 def reset_rom():
-    """What QEMU 7.2 writes at 0x1000 for rv64 with 128 MiB (FACTS.md,
-    tests/unit/test_stage.c): six instructions, start_addr, fdt_laddr,
-    then fw_dynamic_info."""
+    """What QEMU 7.2 writes at 0x1000 for rv64 with 128 MiB
+    (docs/virt-boot.md, tests/unit/test_stage.c): six instructions,
+    start_addr, fdt_laddr, then fw_dynamic_info."""
     code = [0x00000297,	# auipc t0,0
             0x02828613,	# addi a2,t0,40
             0xf1402573,	# csrr a0,mhartid
@@ -128,7 +128,7 @@ def reset_rom():
 
 ROM_BASE, ROM_END = 0x1000, 0x10000
 RAM_BASE, RAM_END = 0x80000000, 0x88000000
-XFER_CHUNK = 2045	# QEMU's largest qXfer reply body (FACTS.md)
+XFER_CHUNK = 2045	# QEMU's largest qXfer reply body (docs/qemu-gdbstub.md)
 PRIV_REG, CSR_BASE = 65, 66
 
 
