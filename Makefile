@@ -50,6 +50,9 @@ KERNEL_OBJ := $(patsubst kernel/%,build/kernel/%.o,$(KERNEL_SRC))
 QEMU     ?= qemu-system-riscv64
 QEMU_VIRT = $(QEMU) -machine virt -nographic
 FW_JUMP  ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
+# Where the raw image goes: the kernel's link address, whose one home is
+# linker.ld (BASE_ADDRESS).
+KERNEL_BASE := $(shell sed -n 's/^BASE_ADDRESS = \(0x[0-9a-fA-F]*\);.*/\1/p' linker.ld)
 # A per-user TCP port, as xv6 does, so a class on one server never collides.
 GDBPORT  ?= $(shell expr `id -u` % 5000 + 25000)
 
@@ -120,7 +123,7 @@ run: deps
 # The seeds' way: a jump firmware, and the raw image placed where it jumps.
 run-loader: deps
 	@$(MAKE) --no-print-directory kernel
-	$(QEMU_VIRT) -bios $(FW_JUMP) -device loader,file=build/os.bin,addr=0x80200000
+	$(QEMU_VIRT) -bios $(FW_JUMP) -device loader,file=build/os.bin,addr=$(KERNEL_BASE)
 
 trace: deps
 	@$(MAKE) --no-print-directory kernel $(BUILD)/bootscope
