@@ -6,8 +6,8 @@ qemu-system-riscv64 binary and the same kernel (build/kernel.elf) for both
 tools.  The rows:
 
   1. one step + a read of all general registers (us, median and p95):
-     bootscope's own RSP client (bench_step step: target_step +
-     target_read_gprs, timed per cycle in C) against gdb-multiarch `stepi`
+     bootscope's own RSP client (bench_step step: target_run_step +
+     target_regs_read, timed per cycle in C) against gdb-multiarch `stepi`
      timed per command by a Python snippet inside gdb (gdb reads the
      registers after every stop by itself; `stepi` + `info registers` is
      measured too and shown apart).  Same N, same path: from the reset vector
@@ -577,7 +577,7 @@ def write_results(m, rows, extra, left, elapsed, t):
     w.extend(commands)
     w.append("```\n")
     w.append("Per-step timing: bootscope with clock_gettime(CLOCK_MONOTONIC) around "
-             "target_step + target_read_gprs in C (bench/bench_step.c); gdb with time.perf_counter() "
+             "target_run_step + target_regs_read (x0..x31, pc: one g) in C (bench/bench_step.c); gdb with time.perf_counter() "
              "around `gdb.execute(\"stepi\")` in a Python script inside gdb-multiarch (shown in "
              "bench/bench.py, GDB_SCRIPT). Launch: from spawning QEMU to the first registers read "
              "(bootscope: session_start in-process; gdb: QEMU spawn, socket appears, gdb process "
