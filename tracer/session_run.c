@@ -76,6 +76,7 @@ int session_step(struct session *s, unsigned long n)
 
 	if (ready(s) < 0)
 		return -1;
+	s->steps_left = 0;	/* ... and to a new step */
 	event_begin(&s->events);
 	if (step_n(s, n, &done) < 0)
 		return -1;
@@ -154,6 +155,7 @@ static int clear_temp_bp(struct session *s)
 
 static int resume(struct session *s)
 {
+	s->steps_left = 0;	/* a counted step gives way to the run */
 	if (target_run_resume(&s->target) < 0) {
 		if (s->target.gone) {
 			session_note_end(s);
