@@ -38,6 +38,78 @@ expect "an empty file" 1 "$tmp/empty\.elf is empty" 3000 --batch "$tmp/empty.elf
 expect "/bin/ls" 1 '/bin/ls .*not RISC-V' 3000 --batch /bin/ls
 expect "a 32-bit RISC-V ELF" 1 "rv32\.elf is a 32-bit RISC-V ELF.*rv64" 3000 --batch "$tmp/rv32.elf"
 
+# ---- a FIFO where a file is expected: refused at once, never opened ---------
+# open() of a FIFO waits for a writer, and nobody writes to this one; a
+# device or a socket is no file either.
+mkfifo "$tmp/fifo"
+fifo_fix='FIFO, not a file: '
+expect "a FIFO as the kernel" 1 "$tmp/fifo is a ${fifo_fix}give the path of a kernel ELF" 3000 --batch "$tmp/fifo"
+expect "a character device as the kernel" 1 "/dev/null is a character device, not a file: give" 3000 --batch /dev/null
+expect "a FIFO as --symbols" 1 "$tmp/fifo is a ${fifo_fix}--symbols wants the kernel's ELF" 3000 \
+	--batch "$TOP/build/os.bin" --symbols "$tmp/fifo"
+expect "a FIFO as --bios" 1 "$tmp/fifo is a ${fifo_fix}--bios wants default, none, or a firmware file" 3000 \
+	--batch --bios "$tmp/fifo" "$KERNEL"
+expect "a FIFO as --bios-symbols" 1 "$tmp/fifo is a ${fifo_fix}--bios-symbols wants the firmware's ELF" 3000 \
+	--batch --bios-symbols "$tmp/fifo" "$KERNEL"
+bs 8 --check "$tmp/fifo"
+check_eq "--check of a FIFO: exit status 1" "$rc" 1
+check_match "--check of a FIFO: the finding" "$out" "^file: $tmp/fifo is a FIFO, not a file"
+check "--check of a FIFO: gives up within 3000 ms (took $ms ms)" test "$ms" -lt 3000
+check_clean "--check of a FIFO"
+bs 8 --check --bios "$tmp/fifo" "$KERNEL"
+check_eq "--check --bios FIFO: exit status 1" "$rc" 1
+check_match "--check --bios FIFO: the finding" "$out" "$tmp/fifo is a FIFO, not a file"
+check "--check --bios FIFO: gives up within 3000 ms (took $ms ms)" test "$ms" -lt 3000
+check_clean "--check --bios FIFO"
+
+# --lessons FIFO: the screen starts as with a missing lessons file, and
+# its lesson pane says why there are none.  The screen needs a terminal:
+# a pty of our own, 100x30, then q.
+bs_pty() {
+	local t0
+	t0=$(date +%s%N)
+	timeout -k 2 20 python3 - "$BOOTSCOPE" "$@" >"$tmp/pty.out" 2>&1 <<'PY'
+import fcntl, os, pty, select, struct, sys, termios, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["TERM"] = "xterm"
+    os.execv(sys.argv[1], sys.argv[1:])
+done = 0
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+seen, end, sent = b"", time.time() + 8, False
+while time.time() < end:
+    r, _, _ = select.select([fd], [], [], 0.1)
+    try:
+        chunk = os.read(fd, 65536) if r else b""
+    except OSError:	# EIO: bootscope has gone, and the pty with it
+        chunk = None
+    if chunk:
+        seen += chunk
+    if not sent and b"No lessons" in seen and b"FIFO" in seen:
+        os.write(fd, b"q")
+        sent = True
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        break
+    if chunk is None:
+        time.sleep(0.02)
+print("screen:", "lessons note" if sent else "no lessons note")
+if done:
+    print("exit:", os.waitstatus_to_exitcode(status))
+else:
+    print("exit: still running")
+    os.kill(pid, 9)
+PY
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	out=$(cat "$tmp/pty.out")
+}
+
+bs_pty --lessons "$tmp/fifo" "$KERNEL"
+check_match "--lessons FIFO: the lesson pane says there are none, and why" "$out" '^screen: lessons note$'
+check_match "--lessons FIFO: q exits 0" "$out" '^exit: 0$'
+check "--lessons FIFO: within 10 s (took $ms ms)" test "$ms" -lt 10000
+check_clean "--lessons FIFO"
+
 # ---- QEMU that cannot start, dies, or never opens its socket --------------------------
 expect "--qemu /nonexistent/qemu" 1 '/nonexistent/qemu not found: install .*apt-get install qemu-system-misc' 3000 \
 	--batch --qemu /nonexistent/qemu "$KERNEL"
