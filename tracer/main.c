@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,22 @@ static const char *beside_binary(const char *name, char *buf, size_t cap)
 }
 
 
+/* --timeout: seconds that become a whole number of milliseconds, so nan
+ * and inf (which strtod() takes) and anything under 1 ms are refused
+ * before (int)(s * 1000) could be undefined or 0. */
+static int parse_timeout(const char *arg, double *out)
+{
+	char *end;
+	double s;
+
+	errno = 0;
+	s = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(s) || s < 0.001 || s > 86400)
+		return -1;
+	*out = s;
+	return 0;
+}
+
 /* --check: the files first; the machine only if running it can tell more. */
 static int run_check(const struct session_opts *o, int json, int timeout_ms)
 {
@@ -167,7 +184,7 @@ int main(int argc, char **argv)
 	const char *qemu_args[MAX_QEMU_ARGS];
 	int batch = 0, check = 0, json = 0, c;
 	double timeout_s = 5;
-	char kbuf[PATH_MAX], lbuf[PATH_MAX], *end;
+	char kbuf[PATH_MAX], lbuf[PATH_MAX];
 	struct ui_opts uo = { 0 };
 	uint64_t v;
 
@@ -178,10 +195,9 @@ int main(int argc, char **argv)
 		case OPT_CHECK: check = 1; break;
 		case OPT_JSON: json = 1; break;
 		case OPT_TIMEOUT:
-			errno = 0;
-			timeout_s = strtod(optarg, &end);
-			if (errno || *end || end == optarg || timeout_s <= 0 || timeout_s > 86400)
-				return usage_error("--timeout wants seconds, e.g. --timeout 5, not \"%s\"", optarg);
+			if (parse_timeout(optarg, &timeout_s) < 0)
+				return usage_error("--timeout wants seconds from 0.001 to 86400, e.g. --timeout 5, not \"%s\"",
+						   optarg);
 			break;
 		case OPT_BIOS: o.bios = optarg; break;
 		case OPT_BIOS_SYMS: o.bios_symbols = optarg; break;

@@ -25,6 +25,10 @@ expect "unknown short option" 2 'unknown option "-x".*--help' 3000 --batch -x "$
 expect "--timeout abc" 2 '--timeout wants seconds.*not "abc"' 3000 --batch --timeout abc "$KERNEL"
 expect "--timeout without a value" 2 '--timeout needs a value' 3000 --batch --timeout
 expect "--timeout 0" 2 '--timeout wants seconds' 3000 --batch --timeout 0 "$KERNEL"
+# strtod() takes these; (int)(nan * 1000) would be undefined behaviour.
+for t in nan -nan inf 1e-9 0.0005 86401; do
+	expect "--timeout $t" 2 "--timeout wants seconds.*not \"$t\"" 3000 --batch --timeout "$t" "$KERNEL"
+done
 expect "two kernels" 2 'one kernel at a time.*--help' 3000 --batch "$KERNEL" "$KERNEL"
 expect "--json without --batch" 2 '--json goes with --batch' 3000 --json "$KERNEL"
 
