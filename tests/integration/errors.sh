@@ -114,6 +114,38 @@ check_match "--lessons FIFO: q exits 0" "$out" '^exit: 0$'
 check "--lessons FIFO: within 10 s (took $ms ms)" test "$ms" -lt 10000
 check_clean "--lessons FIFO"
 
+# ---- a report that cannot be written: status 1, and it says so ------------
+# unwritten NAME HOW WHAT ARGS...: bootscope ARGS with stdout on /dev/full
+# (HOW full) or closed (HOW closed) must fail, saying it cannot write WHAT.
+unwritten() {
+	local name=$1 how=$2 what=$3 t0 why
+	shift 3
+	t0=$(date +%s%N)
+	if [ "$how" = full ]; then
+		timeout -k 2 30 "$BOOTSCOPE" "$@" >/dev/full 2>"$tmp/bs.err" </dev/null
+		rc=$? why='No space left on device'
+	else
+		timeout -k 2 30 "$BOOTSCOPE" "$@" >&- 2>"$tmp/bs.err" </dev/null
+		rc=$? why='Bad file descriptor'
+	fi
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	err=$(cat "$tmp/bs.err")
+	check_eq "$name: exit status 1" "$rc" 1
+	check_eq "$name: one line on stderr" "$(grep -c '' "$tmp/bs.err")" 1
+	check_match "$name: the message" "$err" "^bootscope: cannot write $what: $why\$"
+	check_clean "$name"
+}
+unwritten "--batch > /dev/full" full "the report" --batch "$KERNEL"
+unwritten "--batch --json > /dev/full" full "the report" --batch --json "$KERNEL"
+unwritten "--batch >&-" closed "the report" --batch "$KERNEL"
+check "--batch >&-: gives up before starting QEMU (took $ms ms)" test "$ms" -lt 1000
+unwritten "--check --json > /dev/full" full "the report" --check --json "$KERNEL"
+unwritten "--check >&-" closed "the report" --check "$KERNEL"
+unwritten "--help > /dev/full" full "the help" --help
+unwritten "--help >&-" closed "the help" --help
+unwritten "--version > /dev/full" full "the version" --version
+unwritten "-V >&-" closed "the version" -V
+
 # ---- QEMU that cannot start, dies, or never opens its socket --------------------------
 expect "--qemu /nonexistent/qemu" 1 '/nonexistent/qemu not found: install .*apt-get install qemu-system-misc' 3000 \
 	--batch --qemu /nonexistent/qemu "$KERNEL"
