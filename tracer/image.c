@@ -44,6 +44,64 @@ static const char *image_machine_name(unsigned machine)
 }
 
 
+/* What a path names when it is not a regular file, for a message. */
+static const char *image_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+static int image_not_file(const char *path, mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return err_set("%s is a directory, not a file", path);
+	return err_set("%s is %s, not a file", path, image_kind(mode));
+}
+
+int image_check_file(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return image_not_file(path, st.st_mode);
+	return 0;
+}
+
+/* Opens a regular file for reading.  O_NONBLOCK because open() itself
+ * blocks on a FIFO until someone writes to it (and on some devices):
+ * the fstat() that refuses them must come first.  Cleared again, since a
+ * regular file never blocks anyway. */
+static int image_open_fd(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int flags;
+
+	if (fd < 0)
+		return err_set("%s: %s", path, strerror(errno));
+	if (fstat(fd, st) < 0) {
+		int e = errno;
+		close(fd);
+		return err_set("%s: %s", path, strerror(e));
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return image_not_file(path, st->st_mode);
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	return fd;
+}
+
 /* Reads a regular file whole.  Raw images and ELFs alike are a few MiB. */
 static int image_slurp(const char *path, uint8_t **out, size_t *len)
 {
@@ -53,20 +111,9 @@ static int image_slurp(const char *path, uint8_t **out, size_t *len)
 	int fd;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = image_open_fd(path, &st);
 	if (fd < 0)
-		return err_set("%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		int e = errno;
-		close(fd);
-		return err_set("%s: %s", path, strerror(e));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		if (S_ISDIR(st.st_mode))
-			return err_set("%s is a directory: give the path of the kernel file itself (e.g. build/kernel.elf)", path);
-		return err_set("%s is not a regular file: give the path of a kernel ELF or raw image", path);
-	}
+		return -1;
 	if (st.st_size == 0) {
 		close(fd);
 		return err_set("%s is empty: rebuild the kernel (make kernel) or give another file", path);
@@ -458,10 +505,11 @@ int image_sniff(const char *path)
 {
 	uint8_t magic[SELFMAG];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = image_open_fd(path, &st);
 
 	if (fd < 0)
-		return err_set("%s: %s", path, strerror(errno));
+		return -1;
 	n = read(fd, magic, sizeof magic);
 	close(fd);
 	if (n < 0)

@@ -92,6 +92,15 @@ int image_open_mem(struct image **out, const char *name, const void *data, size_
  * -1 with err_set() if it cannot be read. */
 int image_sniff(const char *path);
 
+/* Refuse a path that names something other than a regular file: a FIFO
+ * (whose open() would wait for a writer), a device, a directory.  -1 with
+ * err_set("PATH is a FIFO, not a file"), for the caller to say what to
+ * give instead; 0 for a regular file and for a path that cannot be looked
+ * at (whoever opens it says why).  image_open() and friends refuse such
+ * files too; this is for paths that only QEMU opens (-bios), and for a
+ * message in the caller's words. */
+int image_check_file(const char *path);
+
 /* Open a raw binary (objcopy -O binary) that is loaded at load_addr.  An
  * ELF file is refused: open it with image_open().  No sections, no
  * symbols, one segment. */

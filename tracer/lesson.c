@@ -9,9 +9,12 @@
 #include "lesson.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "err.h"
 
@@ -283,6 +286,45 @@ bad:
 	return -1;
 }
 
+/* Opens a regular file for reading.  O_NONBLOCK because open() itself
+ * waits on a FIFO until someone writes to it, and the screen would hang
+ * before it is drawn: fstat() must refuse it first.  Cleared again, since
+ * a regular file never blocks anyway. */
+static FILE *lesson_open(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int flags;
+	FILE *f;
+
+	if (fd < 0) {
+		err_set("cannot open the lessons %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		err_set("cannot open the lessons %s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		if (S_ISFIFO(st.st_mode))
+			err_set("the lessons %s are a FIFO, not a file: give --lessons walkthrough/lessons.txt", path);
+		else
+			err_set("the lessons %s are not a regular file: give --lessons walkthrough/lessons.txt", path);
+		close(fd);
+		return NULL;
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	f = fdopen(fd, "rb");
+	if (!f) {
+		err_set("cannot open the lessons %s: %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 int lesson_load(struct lesson_book **out, const char *path)
 {
 	FILE *f;
@@ -291,9 +333,9 @@ int lesson_load(struct lesson_book **out, const char *path)
 	int rc;
 
 	*out = NULL;
-	f = fopen(path, "rb");
+	f = lesson_open(path);
 	if (!f)
-		return err_set("cannot open the lessons %s: %s", path, strerror(errno));
+		return -1;
 	buf = malloc(LESSON_MAX_FILE + 1);
 	if (!buf) {
 		fclose(f);

@@ -30,7 +30,9 @@ struct lesson_book;
 #define LESSON_MAX_LINE 4096
 
 /* Read and check a lessons file.  Returns 0, or -1 with err_set() naming
- * the file and line ("walkthrough/lessons.txt:12: ...") and *out = NULL. */
+ * the file and line ("walkthrough/lessons.txt:12: ...") and *out = NULL.
+ * Anything but a regular file (a FIFO, a device, a directory) is refused
+ * without waiting on it. */
 int lesson_load(struct lesson_book **out, const char *path);
 
 /* The same for text already in memory (len bytes, need not end in a NUL);

@@ -6,10 +6,12 @@
  * and the terminal restored before exit.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@
 #define MAX_QEMU_ARGS 64
 
 static volatile sig_atomic_t main_cancel;
+static int main_stdout_closed;	/* started with fd 1 closed (>&-) */
 
 /* xv6's per-user port: a class on one server never collides. */
 static int user_port(void)
@@ -117,6 +120,63 @@ static const char *beside_binary(const char *name, char *buf, size_t cap)
 }
 
 
+/* A closed fd 0, 1 or 2 would be handed to the next open(): the kernel
+ * file, a socket, and the report would be written into it.  So they are
+ * held by /dev/null; a closed stdout is remembered, since a report written
+ * there is lost. */
+static void reserve_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int n = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+
+		if (n >= 0 && n != fd) {	/* fd is the lowest free one: cannot be */
+			dup2(n, fd);
+			close(n);
+		}
+		if (fd == 1)
+			main_stdout_closed = 1;
+	}
+}
+
+/* Did what was printed on stdout get there?  A report that ran into a
+ * full disk or a closed stdout is lost, so it is a failure, said once:
+ * 0, or 1 after the message. */
+static int finish_stdout(const char *what)
+{
+	int failed = ferror(stdout), e = errno;	/* a write that failed while printing */
+
+	if (fflush(stdout) != 0) {
+		failed = 1;
+		e = errno;
+	}
+	if (main_stdout_closed) {
+		failed = 1;
+		e = EBADF;
+	}
+	if (!failed)
+		return 0;
+	fprintf(stderr, "bootscope: cannot write %s: %s\n", what, strerror(e ? e : EIO));
+	return 1;
+}
+
+/* --timeout: seconds that become a whole number of milliseconds, so nan
+ * and inf (which strtod() takes) and anything under 1 ms are refused
+ * before (int)(s * 1000) could be undefined or 0. */
+static int parse_timeout(const char *arg, double *out)
+{
+	char *end;
+	double s;
+
+	errno = 0;
+	s = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(s) || s < 0.001 || s > 86400)
+		return -1;
+	*out = s;
+	return 0;
+}
+
 /* --check: the files first; the machine only if running it can tell more. */
 static int run_check(const struct session_opts *o, int json, int timeout_ms)
 {
@@ -167,10 +227,11 @@ int main(int argc, char **argv)
 	const char *qemu_args[MAX_QEMU_ARGS];
 	int batch = 0, check = 0, json = 0, c;
 	double timeout_s = 5;
-	char kbuf[PATH_MAX], lbuf[PATH_MAX], *end;
+	char kbuf[PATH_MAX], lbuf[PATH_MAX];
 	struct ui_opts uo = { 0 };
 	uint64_t v;
 
+	reserve_std_fds();
 	opterr = 0;	/* our own one-line messages below, not getopt's */
 	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -178,10 +239,9 @@ int main(int argc, char **argv)
 		case OPT_CHECK: check = 1; break;
 		case OPT_JSON: json = 1; break;
 		case OPT_TIMEOUT:
-			errno = 0;
-			timeout_s = strtod(optarg, &end);
-			if (errno || *end || end == optarg || timeout_s <= 0 || timeout_s > 86400)
-				return usage_error("--timeout wants seconds, e.g. --timeout 5, not \"%s\"", optarg);
+			if (parse_timeout(optarg, &timeout_s) < 0)
+				return usage_error("--timeout wants seconds from 0.001 to 86400, e.g. --timeout 5, not \"%s\"",
+						   optarg);
 			break;
 		case OPT_BIOS: o.bios = optarg; break;
 		case OPT_BIOS_SYMS: o.bios_symbols = optarg; break;
@@ -219,8 +279,8 @@ int main(int argc, char **argv)
 			uo.lang = optarg;
 			break;
 		case OPT_LESSONS: uo.lessons = optarg; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("bootscope %s\n", BOOTSCOPE_VERSION); return 0;
+		case 'h': usage(stdout); return finish_stdout("the help");
+		case 'V': printf("bootscope %s\n", BOOTSCOPE_VERSION); return finish_stdout("the version");
 		case ':': return usage_error("%s needs a value", argv[optind - 1]);
 		default: {
 			char shortopt[3] = { '-', (char)optopt, 0 };
@@ -255,8 +315,16 @@ int main(int argc, char **argv)
 	struct session s;
 	int rc = 0;
 
+	if ((batch || check) && main_stdout_closed)	/* not worth starting QEMU for */
+		return finish_stdout("the report");
+	/* The report in one write at the end, so that the error of a write
+	 * that fails (ENOSPC) is still in errno when finish_stdout() asks;
+	 * stdio's 4 KiB buffer would flush, fail and lose it midway. */
+	static char report_buf[1 << 16];
+	if (batch || check)
+		setvbuf(stdout, report_buf, _IOFBF, sizeof report_buf);
 	if (check)
-		return run_check(&o, json, (int)(timeout_s * 1000));
+		return run_check(&o, json, (int)(timeout_s * 1000)) | finish_stdout("the report");
 	if (!batch && ui_check_terminal() < 0) {
 		fprintf(stderr, "bootscope: %s\n", err_msg());
 		return 1;
@@ -272,5 +340,7 @@ int main(int argc, char **argv)
 	session_end(&s);
 	if (!rc && main_cancel)
 		rc = 1;
+	if (batch)
+		rc |= finish_stdout("the report");
 	return rc;
 }

@@ -12,6 +12,15 @@ int session_load_no_firmware(const struct session_opts *o)
 	return o->bios && strcmp(o->bios, "none") == 0;
 }
 
+/* The current message, then ": " and what to do instead. */
+static int err_prefix_keep(const char *fix)
+{
+	char why[256];
+
+	snprintf(why, sizeof why, "%s", err_msg());
+	return err_set("%s: %s", why, fix);
+}
+
 static int open_kernel(struct session *s, const struct session_opts *o, struct session_load *l)
 {
 	uint64_t dflt = s->board->kernel_addr(session_load_no_firmware(o));
@@ -19,6 +28,10 @@ static int open_kernel(struct session *s, const struct session_opts *o, struct s
 
 	if (!o->kernel)
 		return 0;
+	if (image_check_file(o->kernel) < 0)
+		return err_prefix_keep("give the path of a kernel ELF or raw image, e.g. build/kernel.elf after make");
+	if (o->symbols && image_check_file(o->symbols) < 0)
+		return err_prefix_keep("--symbols wants the kernel's ELF, e.g. --symbols build/kernel.elf");
 	elf = image_sniff(o->kernel);
 	if (elf < 0) {
 		char why[256];
@@ -53,6 +66,13 @@ static int open_firmware(struct session *s, const struct session_opts *o)
 
 	if (!path && session_load_no_firmware(o))
 		return 0;
+	/* QEMU opens the firmware itself, and would wait on a FIFO forever. */
+	if (o->bios && strcmp(o->bios, "default") != 0 && strcmp(o->bios, "none") != 0 &&
+	    image_check_file(o->bios) < 0)
+		return err_prefix_keep("--bios wants default, none, or a firmware file, "
+				       "e.g. --bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin");
+	if (path && image_check_file(path) < 0)
+		return err_prefix_keep("--bios-symbols wants the firmware's ELF, e.g. fw_jump.elf beside fw_jump.bin");
 	if (!path && (!o->bios || strcmp(o->bios, "default") == 0))
 		path = dflt && access(dflt, R_OK) == 0 ? dflt : NULL;
 	if (!path && o->bios && strcmp(o->bios, "default") != 0) {

@@ -25,6 +25,10 @@ expect "unknown short option" 2 'unknown option "-x".*--help' 3000 --batch -x "$
 expect "--timeout abc" 2 '--timeout wants seconds.*not "abc"' 3000 --batch --timeout abc "$KERNEL"
 expect "--timeout without a value" 2 '--timeout needs a value' 3000 --batch --timeout
 expect "--timeout 0" 2 '--timeout wants seconds' 3000 --batch --timeout 0 "$KERNEL"
+# strtod() takes these; (int)(nan * 1000) would be undefined behaviour.
+for t in nan -nan inf 1e-9 0.0005 86401; do
+	expect "--timeout $t" 2 "--timeout wants seconds.*not \"$t\"" 3000 --batch --timeout "$t" "$KERNEL"
+done
 expect "two kernels" 2 'one kernel at a time.*--help' 3000 --batch "$KERNEL" "$KERNEL"
 expect "--json without --batch" 2 '--json goes with --batch' 3000 --json "$KERNEL"
 
@@ -37,6 +41,110 @@ expect "a directory" 1 "$tmp/kdir.*[Ii]s a directory.*: give" 3000 --batch "$tmp
 expect "an empty file" 1 "$tmp/empty\.elf is empty" 3000 --batch "$tmp/empty.elf"
 expect "/bin/ls" 1 '/bin/ls .*not RISC-V' 3000 --batch /bin/ls
 expect "a 32-bit RISC-V ELF" 1 "rv32\.elf is a 32-bit RISC-V ELF.*rv64" 3000 --batch "$tmp/rv32.elf"
+
+# ---- a FIFO where a file is expected: refused at once, never opened ---------
+# open() of a FIFO waits for a writer, and nobody writes to this one; a
+# device or a socket is no file either.
+mkfifo "$tmp/fifo"
+fifo_fix='FIFO, not a file: '
+expect "a FIFO as the kernel" 1 "$tmp/fifo is a ${fifo_fix}give the path of a kernel ELF" 3000 --batch "$tmp/fifo"
+expect "a character device as the kernel" 1 "/dev/null is a character device, not a file: give" 3000 --batch /dev/null
+expect "a FIFO as --symbols" 1 "$tmp/fifo is a ${fifo_fix}--symbols wants the kernel's ELF" 3000 \
+	--batch "$TOP/build/os.bin" --symbols "$tmp/fifo"
+expect "a FIFO as --bios" 1 "$tmp/fifo is a ${fifo_fix}--bios wants default, none, or a firmware file" 3000 \
+	--batch --bios "$tmp/fifo" "$KERNEL"
+expect "a FIFO as --bios-symbols" 1 "$tmp/fifo is a ${fifo_fix}--bios-symbols wants the firmware's ELF" 3000 \
+	--batch --bios-symbols "$tmp/fifo" "$KERNEL"
+bs 8 --check "$tmp/fifo"
+check_eq "--check of a FIFO: exit status 1" "$rc" 1
+check_match "--check of a FIFO: the finding" "$out" "^file: $tmp/fifo is a FIFO, not a file"
+check "--check of a FIFO: gives up within 3000 ms (took $ms ms)" test "$ms" -lt 3000
+check_clean "--check of a FIFO"
+bs 8 --check --bios "$tmp/fifo" "$KERNEL"
+check_eq "--check --bios FIFO: exit status 1" "$rc" 1
+check_match "--check --bios FIFO: the finding" "$out" "$tmp/fifo is a FIFO, not a file"
+check "--check --bios FIFO: gives up within 3000 ms (took $ms ms)" test "$ms" -lt 3000
+check_clean "--check --bios FIFO"
+
+# --lessons FIFO: the screen starts as with a missing lessons file, and
+# its lesson pane says why there are none.  The screen needs a terminal:
+# a pty of our own, 100x30, then q.
+bs_pty() {
+	local t0
+	t0=$(date +%s%N)
+	timeout -k 2 20 python3 - "$BOOTSCOPE" "$@" >"$tmp/pty.out" 2>&1 <<'PY'
+import fcntl, os, pty, select, struct, sys, termios, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["TERM"] = "xterm"
+    os.execv(sys.argv[1], sys.argv[1:])
+done = 0
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+seen, end, sent = b"", time.time() + 8, False
+while time.time() < end:
+    r, _, _ = select.select([fd], [], [], 0.1)
+    try:
+        chunk = os.read(fd, 65536) if r else b""
+    except OSError:	# EIO: bootscope has gone, and the pty with it
+        chunk = None
+    if chunk:
+        seen += chunk
+    if not sent and b"No lessons" in seen and b"FIFO" in seen:
+        os.write(fd, b"q")
+        sent = True
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        break
+    if chunk is None:
+        time.sleep(0.02)
+print("screen:", "lessons note" if sent else "no lessons note")
+if done:
+    print("exit:", os.waitstatus_to_exitcode(status))
+else:
+    print("exit: still running")
+    os.kill(pid, 9)
+PY
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	out=$(cat "$tmp/pty.out")
+}
+
+bs_pty --lessons "$tmp/fifo" "$KERNEL"
+check_match "--lessons FIFO: the lesson pane says there are none, and why" "$out" '^screen: lessons note$'
+check_match "--lessons FIFO: q exits 0" "$out" '^exit: 0$'
+check "--lessons FIFO: within 10 s (took $ms ms)" test "$ms" -lt 10000
+check_clean "--lessons FIFO"
+
+# ---- a report that cannot be written: status 1, and it says so ------------
+# unwritten NAME HOW WHAT ARGS...: bootscope ARGS with stdout on /dev/full
+# (HOW full) or closed (HOW closed) must fail, saying it cannot write WHAT.
+unwritten() {
+	local name=$1 how=$2 what=$3 t0 why
+	shift 3
+	t0=$(date +%s%N)
+	if [ "$how" = full ]; then
+		timeout -k 2 30 "$BOOTSCOPE" "$@" >/dev/full 2>"$tmp/bs.err" </dev/null
+		rc=$? why='No space left on device'
+	else
+		timeout -k 2 30 "$BOOTSCOPE" "$@" >&- 2>"$tmp/bs.err" </dev/null
+		rc=$? why='Bad file descriptor'
+	fi
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	err=$(cat "$tmp/bs.err")
+	check_eq "$name: exit status 1" "$rc" 1
+	check_eq "$name: one line on stderr" "$(grep -c '' "$tmp/bs.err")" 1
+	check_match "$name: the message" "$err" "^bootscope: cannot write $what: $why\$"
+	check_clean "$name"
+}
+unwritten "--batch > /dev/full" full "the report" --batch "$KERNEL"
+unwritten "--batch --json > /dev/full" full "the report" --batch --json "$KERNEL"
+unwritten "--batch >&-" closed "the report" --batch "$KERNEL"
+check "--batch >&-: gives up before starting QEMU (took $ms ms)" test "$ms" -lt 1000
+unwritten "--check --json > /dev/full" full "the report" --check --json "$KERNEL"
+unwritten "--check >&-" closed "the report" --check "$KERNEL"
+unwritten "--help > /dev/full" full "the help" --help
+unwritten "--help >&-" closed "the help" --help
+unwritten "--version > /dev/full" full "the version" --version
+unwritten "-V >&-" closed "the version" -V
 
 # ---- QEMU that cannot start, dies, or never opens its socket --------------------------
 expect "--qemu /nonexistent/qemu" 1 '/nonexistent/qemu not found: install .*apt-get install qemu-system-misc' 3000 \
