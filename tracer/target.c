@@ -80,7 +80,7 @@ static int read_description(struct target *t, const char *annex, int depth)
 	return 0;
 }
 
-int target_open(struct target *t, const char *endpoint, int timeout_ms)
+static int open_target(struct target *t, const char *endpoint, int timeout_ms)
 {
 	memset(t, 0, sizeof *t);
 	t->conn.fd = -1;
@@ -135,6 +135,15 @@ int target_open(struct target *t, const char *endpoint, int timeout_ms)
 			t->reg_bits[r->regnum] = (uint16_t)r->bitsize;
 	}
 	return 0;
+}
+
+/* On failure it undoes itself: the socket and the description go. */
+int target_open(struct target *t, const char *endpoint, int timeout_ms)
+{
+	if (open_target(t, endpoint, timeout_ms) == 0)
+		return 0;
+	target_close(t);
+	return -1;
 }
 
 void target_close(struct target *t)

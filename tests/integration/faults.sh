@@ -118,6 +118,22 @@ fails silent-p "the stub falling silent in a batch of p" 'did not answer within 
 # After c: --timeout (0.2 s), then 2 s for an answer to the interrupt.
 fails silent-c "the stub not answering c nor the interrupt" 'did not stop when asked to.*interrupt' 4500 --fault silent --on c
 
+# A target description cut short inside <feature>, once registers were
+# read from it: one clear line, and the start-up undone on the way out.
+# Under the ASan build LeakSanitizer fails the case if any of what was
+# read is still allocated at exit (whatever build the rest runs).
+san=$TOP/build/san/bootscope
+if [ -x "$san" ]; then
+	ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}" BOOTSCOPE=$san \
+		fails cutxml "a target.xml that ends inside <feature> (ASan build)" \
+		'target description target\.xml: the XML ends inside <feature>' 3000 \
+		--fault cutxml --on qXfer:features:read:target.xml
+	check_eq "a target.xml that ends inside <feature>: no leak reported" \
+		"$(grep -c 'LeakSanitizer' "$tmp/bs.err")" 0
+else
+	not_ok "a target.xml that ends inside <feature>: needs the ASan build ($san: make SAN=1 tracer)"
+fi
+
 # ---- 2. the real QEMU ----------------------------------------------------------
 
 bash tests/kernels/build.sh "$tmp/k" >/dev/null 2>&1
