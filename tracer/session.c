@@ -125,7 +125,7 @@ static int check_arch(struct session *s)
 	return 0;
 }
 
-int session_start(struct session *s, const struct session_opts *o)
+static int start(struct session *s, const struct session_opts *o)
 {
 	struct session_load load;
 
@@ -180,6 +180,21 @@ int session_start(struct session *s, const struct session_opts *o)
 		s->stage ? (int)(s->stage - s->model.stages) : -1;
 	session_console_drain(s);
 	return 0;
+}
+
+/* A start that fails undoes itself at once (the QEMU, the socket, the
+ * images), so that no caller can leave them behind by forgetting
+ * session_end(); calling it afterwards is harmless. */
+int session_start(struct session *s, const struct session_opts *o)
+{
+	char why[512];
+
+	if (start(s, o) == 0)
+		return 0;
+	/* The detach on the way out may set a message of its own. */
+	snprintf(why, sizeof why, "%s", err_msg());
+	session_end(s);
+	return err_set("%s", why);
 }
 
 void session_end(struct session *s)

@@ -80,7 +80,38 @@ static int read_description(struct target *t, const char *annex, int depth)
 	return 0;
 }
 
-int target_open(struct target *t, const char *endpoint, int timeout_ms)
+/* A stop reply ("T02thread:01;", "S05"): never the answer to a query. */
+static int is_stop_reply(const struct target *t)
+{
+	struct rsp_stop stop;
+
+	return t->parser.pkt_len > 0 && (t->parser.pkt[0] == 'T' || t->parser.pkt[0] == 'S') &&
+	       rsp_parse_stop(t->parser.pkt, t->parser.pkt_len, &stop) == 0;
+}
+
+/* qSupported, and its answer.  A QEMU whose machine runs when we connect
+ * (started without -S, or left running by a debugger before us) stops it
+ * and says so with a stop reply nobody asked for.  It comes before any
+ * answer; a qSupported answer is never a stop reply, so it is skipped. */
+static int negotiate(struct target *t, const char *endpoint)
+{
+	int rc = target_link_request(t, "qSupported:swbreak+;hwbreak+;xmlRegisters=riscv");
+
+	for (int i = 0; rc == 0 && i < 4 && is_stop_reply(t); i++)
+		rc = target_link_recv(t, t->timeout_ms, 0);
+	if (rc < 0) {
+		/* The first request: whatever went wrong, the likely cause is
+		 * that this is no (free) gdbstub. */
+		char why[256];
+
+		snprintf(why, sizeof why, "%s", err_msg());
+		return err_set("%s: is %s a QEMU gdbstub (-gdb or -s) with no other debugger attached?",
+			       why, strstr(why, endpoint) ? "it" : endpoint);
+	}
+	return 0;
+}
+
+static int open_target(struct target *t, const char *endpoint, int timeout_ms)
 {
 	memset(t, 0, sizeof *t);
 	t->conn.fd = -1;
@@ -93,15 +124,8 @@ int target_open(struct target *t, const char *endpoint, int timeout_ms)
 	if (conn_open(&t->conn, endpoint, timeout_ms) < 0)
 		return -1;
 
-	if (target_link_request(t, "qSupported:swbreak+;hwbreak+;xmlRegisters=riscv") < 0) {
-		/* The first request: whatever went wrong, the likely cause is
-		 * that this is no (free) gdbstub. */
-		char why[256];
-
-		snprintf(why, sizeof why, "%s", err_msg());
-		return err_set("%s: is %s a QEMU gdbstub (-gdb or -s) with no other debugger attached?",
-			       why, strstr(why, endpoint) ? "it" : endpoint);
-	}
+	if (negotiate(t, endpoint) < 0)
+		return -1;
 	const char *ps = strstr(t->parser.pkt, "PacketSize=");
 	uint64_t v;
 	if (ps && rsp_parse_u64(ps + 11, strcspn(ps + 11, ";"), &v) == 0 && v >= 64)
@@ -135,6 +159,15 @@ int target_open(struct target *t, const char *endpoint, int timeout_ms)
 			t->reg_bits[r->regnum] = (uint16_t)r->bitsize;
 	}
 	return 0;
+}
+
+/* On failure it undoes itself: the socket and the description go. */
+int target_open(struct target *t, const char *endpoint, int timeout_ms)
+{
+	if (open_target(t, endpoint, timeout_ms) == 0)
+		return 0;
+	target_close(t);
+	return -1;
 }
 
 void target_close(struct target *t)

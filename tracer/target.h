@@ -67,7 +67,8 @@ struct target {
 };
 
 /* Connect, negotiate (qSupported), and read the register description.
- * Returns 0, or -1 with err_set(); target_close() is needed either way. */
+ * Returns 0 (then target_close() ends it), or -1 with err_set() and
+ * nothing left open.  target_close() may be called again all the same. */
 int target_open(struct target *t, const char *endpoint, int timeout_ms);
 void target_close(struct target *t);
 

@@ -97,4 +97,32 @@ else
 	not_ok "attach: after the detach, the guest executes: QEMU did not tell its t0: $guest"
 fi
 check "attach: the user's QEMU is still running afterwards" kill -0 "$qpid"
+
+# attach_again NAME WHAT PORT: bootscope --batch --attach to a QEMU whose
+# guest runs, which QEMU stops on the connection with a stop reply no one
+# asked for, before it answers qSupported.  The walk goes on from there:
+# spin's loop, in the kernel's stage.
+attach_again() {
+	timeout -k 2 20 "$BOOTSCOPE" --batch --json --timeout 1 --attach "127.0.0.1:$3" "$k/spin.elf" \
+		>"$tmp/$1.json" 2>"$tmp/$1.err"
+	local rc=$? at
+	check_eq "$2: exit 0 (stderr: $(head -c 200 "$tmp/$1.err"))" "$rc" 0
+	at=$(json "$tmp/$1.json" 'd["stages"][-1]["name"] + " " + d["stages"][-1]["entry"]' 2>/dev/null)
+	check_match "$2: the walk starts in the kernel's stage, in spin's loop (got $at)" \
+		"$at" "^kernel $(printf '0x%x|^kernel 0x%x' $((spin)) $((spin + 4)))$"
+}
+attach_again attach2 "attach a second time, to the QEMU the first attach left running" "$port"
+check "attach a second time: the user's QEMU is still running afterwards" kill -0 "$qpid"
+
+port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+bg 60 qemu-system-riscv64 -machine virt -nographic -monitor none -serial null \
+	-gdb "tcp:127.0.0.1:$port2" -bios default -kernel "$k/spin.elf" -name "$tmp/attach-running" \
+	-qmp "unix:$tmp/attach-running.qmp,server=on,wait=off"
+qpid2=$bg_pid
+# Attach only once the guest runs in spin's loop (QEMU says so over QMP).
+wait_for_file "$tmp/attach-running.qmp"
+wait_guest_in "$tmp/attach-running.qmp" "$spin" $((spin + 8)) ||
+	not_ok "attach to a QEMU started without -S: its guest did not reach spin's loop: $guest"
+attach_again attach-running "attach to a QEMU started without -S" "$port2"
+check "attach to a QEMU started without -S: it is still running afterwards" kill -0 "$qpid2"
 check_done

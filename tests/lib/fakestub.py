@@ -27,6 +27,10 @@ any request):
     silent    no reply, and none to anything after it
     nak       '-' instead of '+' and a reply, as if the request had come
               damaged; the request is not carried out (its resend is)
+    cutxml    on a qXfer:features:read, from then on serve that document
+              with its includes put in place and cut short before the
+              last </feature>: a target description that ends inside
+              <feature>, after registers were read
 
 Everything received is appended to SOCKET.log; in qemu mode, what the stub
 did that a test may want to check ("fault badsum at request 12 (g)",
@@ -35,6 +39,7 @@ did that a test may want to check ("fault badsum at request 12 (g)",
 import array
 import fcntl
 import os
+import re
 import selectors
 import socket
 import sys
@@ -276,6 +281,9 @@ class QemuConn:
         if due and f.kind == "nak":	# as if it came damaged: not done
             self.send(b"-")
             return True
+        if due and f.kind == "cutxml":	# a different document, served as usual
+            self.cut_xml(payload)
+            due = False
         answer = self.handle(payload)
         if payload[:1] == b"k":
             return False
@@ -286,6 +294,20 @@ class QemuConn:
         else:
             self.send(b"+")
         return True
+
+    def cut_xml(self, payload):
+        """The annex of a qXfer:features:read request becomes its
+        includes inlined, cut before the last </feature>."""
+        annex = payload[len(b"qXfer:features:read:"):].rsplit(b":", 1)[0].decode()
+        doc = self.xml.get(annex, b"")
+
+        def inline(m):
+            body = self.xml.get(m.group(1).decode(), b"")
+            return body[body.find(b"<feature"):] if b"<feature" in body else b""
+        doc = re.sub(rb'<xi:include href="([^"]+)"/>', inline, doc)
+        cut = doc.rfind(b"</feature>")
+        self.xml = dict(self.xml)
+        self.xml[annex] = doc[:cut] if cut >= 0 else doc
 
     def inject(self, kind, answer):
         pkt = frame(answer if answer is not None else b"")
@@ -504,7 +526,8 @@ def main():
     if opts["--fault"]:
         if mode != "qemu":
             usage("--fault goes with mode qemu")
-        if opts["--fault"] not in ("badsum", "truncate", "oversize", "garbage", "close", "silent", "nak"):
+        if opts["--fault"] not in ("badsum", "truncate", "oversize", "garbage", "close", "silent", "nak",
+                                  "cutxml"):
             usage("unknown fault " + opts["--fault"])
         fault = Fault(opts["--fault"], opts["--on"], int(opts["--nth"]))
     xml = load_fixtures() if mode == "qemu" else {}
