@@ -66,13 +66,15 @@ bs() {
 # process behind (a QEMU, or what a fake QEMU started).  Our own background
 # helpers (bg) do not count.
 check_clean() {
-	local left p pp procs=
+	local left p pp line procs=
 	left=$(find "$tmp" -name 'bootscope.*' 2>/dev/null)
 	check_eq "$1: no bootscope.* directory left" "$left" ""
 	for p in $(pgrep -f -- "$tmp/"); do
 		pp=$(ps -o ppid= -p "$p" | tr -d ' ')
+		[ -n "$pp" ] || continue	# it ended between pgrep and ps: not left
 		[[ " ${bg_pids[*]} " == *" $p "* || " ${bg_pids[*]} " == *" $pp "* ]] && continue
-		procs+="$(ps -o pid=,args= -p "$p") ; "
+		line=$(ps -o pid=,args= -p "$p")
+		[ -n "$line" ] && procs+="$line ; "
 	done
 	check_eq "$1: no process left that names the test's directory" "$procs" ""
 }
