@@ -48,6 +48,9 @@ import socket
 import sys
 import time
 
+# One framing for both test peers: the fake stub's.
+from fakestub import checksum, escape as rsp_escape
+
 
 def escape(data):
     out = []
@@ -67,13 +70,8 @@ def escape(data):
 
 
 def frame(payload):
-    body = bytearray()
-    for b in payload:
-        if b in b"$#}*":
-            body += bytes((0x7D, b ^ 0x20))
-        else:
-            body.append(b)
-    return b"$" + bytes(body) + b"#%02x" % (sum(body) % 256)
+    body = rsp_escape(payload)
+    return b"$" + body + b"#%02x" % checksum(body)
 
 
 class Timeout(Exception):
