@@ -12,6 +12,13 @@
  *	     -gdb unix:DIR/gdb.sock,server=on,wait=off -bios BIOS
  *	     [-kernel K] [-device loader,file=F,addr=A] [extra...]
  *
+ * or, with a TCP port, -chardev socket,id=bootscope-gdb,fd=4,server=on,wait=off
+ * -gdb chardev:bootscope-gdb: bootscope binds and listens on the port itself
+ * and QEMU inherits the socket as fd 4.  The bind is the one atomic test
+ * of who owns a port, so of several sessions started together exactly one
+ * wins; had QEMU bound it, a loser's probe could reach the winner's QEMU
+ * before its own QEMU failed (docs/qemu-gdbstub.md).
+ *
  * with the board's machine arguments (-machine virt -nographic).
  * -nographic alone would multiplex the monitor onto the serial console
  * (mon:stdio, Ctrl-A c); with -monitor none the console is plain stdio: the
@@ -26,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,14 +56,19 @@ static void sleep_ms(long ms)
 	nanosleep(&t, NULL);
 }
 
-/* The child moves its fds onto 0, 1, 2 and 3; sources above 2 never collide. */
-static int above_stdio(int fd)
+/* The child moves its fds onto 0 to 4; sources above them never collide. */
+#define CHILD_FDS 5
+#define CHILD_LISTEN_FD 4	/* the fd=4 below */
+#define GDB_CHARDEV "bootscope-gdb"
+#define GDB_CHARDEV_OPTS "socket,id=" GDB_CHARDEV ",fd=4,server=on,wait=off"
+
+static int above_child_fds(int fd)
 {
 	int nfd;
 
-	if (fd < 0 || fd > 2)
+	if (fd < 0 || fd >= CHILD_FDS)
 		return fd;
-	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, CHILD_FDS);
 	close(fd);
 	return nfd;
 }
@@ -104,13 +117,15 @@ static int port_msg(int port)
 		       port);
 }
 
-/* QEMU would say the same, but only after a slow start; and a probe
- * connect() to a port someone else holds would wrongly succeed. */
-static int port_check(int port)
+/* The listening socket QEMU will inherit; -1 (err_set) if the port is
+ * taken.  Like QEMU, SO_REUSEADDR: a port in TIME_WAIT is free, only a
+ * listener holds it.  Two sockets may then both bind, but only one can
+ * listen, so EADDRINUSE can come from either call. */
+static int port_take(int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int one = 1, fd, r;
+	int one = 1, fd;
 
 	if (port <= 0 || port > 65535)
 		return err_set("gdb port %d is out of range: pick one between 1024 and 65535", port);
@@ -118,22 +133,20 @@ static int port_check(int port)
 	if (fd < 0)
 		return err_set("cannot create a TCP socket (%s): check the system's limits on open files",
 			       strerror(errno));
-	/* Like QEMU: a port in TIME_WAIT is free; only a listener holds it. */
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	r = bind(fd, (struct sockaddr *)&a, sizeof a);
-	if (r < 0 && errno == EADDRINUSE) {
-		close(fd);
-		return port_msg(port);
-	}
-	if (r < 0)
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && listen(fd, 1) == 0)
+		return fd;
+	if (errno == EADDRINUSE)
+		port_msg(port);
+	else
 		err_set("cannot use port %d on 127.0.0.1 (%s): pick another with --gdb-port", port,
 			strerror(errno));
 	close(fd);
-	return r;
+	return -1;
 }
 
 /* In the child, between fork and exec: only async-signal-safe calls. */
-static void child(char *const argv[], int in, int out, int errf, int status, pid_t parent)
+static void child(char *const argv[], int in, int out, int errf, int status, int listen_fd, pid_t parent)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
@@ -155,8 +168,10 @@ static void child(char *const argv[], int in, int out, int errf, int status, pid
 	if (status != 3 && dup3(status, 3, O_CLOEXEC) < 0)
 		goto fail;
 	sfd = 3;
-	if (close_range(4, ~0U, 0) < 0)
-		for (int fd = 4; fd < 1024; fd++)
+	if (listen_fd >= 0 && dup2(listen_fd, CHILD_LISTEN_FD) < 0)
+		goto fail;
+	if (close_range(CHILD_FDS, ~0U, 0) < 0)
+		for (int fd = CHILD_FDS; fd < 1024; fd++)
 			close(fd);
 	execvp(argv[0], argv);
 fail:
@@ -221,29 +236,45 @@ int qemu_reap(struct qemu *q)
 	return 1;
 }
 
-/* QEMU creates the socket already listening, but connect() is the test the
- * transport will face. */
-static int probe(const struct qemu *q)
+/* The unix socket: QEMU creates it already listening, but connect() is the
+ * test the transport will face. */
+static int probe_unix(const struct qemu *q)
 {
 	struct sockaddr_un u = { .sun_family = AF_UNIX };
-	struct sockaddr_in in = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct sockaddr *a = (struct sockaddr *)&u;
-	socklen_t len = sizeof u;
 	int fd, r;
 
-	if (strncmp(q->endpoint, "unix:", 5) == 0) {
-		snprintf(u.sun_path, sizeof u.sun_path, "%s", q->endpoint + 5);
-	} else {
-		in.sin_port = htons((uint16_t)atoi(strchr(q->endpoint, ':') + 1));
-		a = (struct sockaddr *)&in;
-		len = sizeof in;
-	}
-	fd = socket(a->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	snprintf(u.sun_path, sizeof u.sun_path, "%s", q->endpoint + 5);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	r = connect(fd, a, len);
+	r = connect(fd, (struct sockaddr *)&u, sizeof u);
 	close(fd);
 	return r;
+}
+
+/* The TCP port: bootscope listens on it, so connect() succeeds before QEMU
+ * is up (the kernel queues the connection).  QEMU is up when it has
+ * accepted that connection: for a listening socket TCP_INFO's
+ * tcpi_unacked is the length of its accept queue. */
+static int probe_tcp(int listen_fd, int *client, int port)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct tcp_info ti;
+	socklen_t len = sizeof ti;
+
+	if (*client < 0) {
+		*client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (*client < 0 || connect(*client, (struct sockaddr *)&in, sizeof in) < 0) {
+			if (*client >= 0)
+				close(*client);
+			*client = -1;
+			return -1;
+		}
+	}
+	if (getsockopt(listen_fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+		return -1;
+	return ti.tcpi_state == TCP_LISTEN && ti.tcpi_unacked == 0 ? 0 : -1;
 }
 
 static int start_failed(struct qemu *q, int tcp, int port)
@@ -261,7 +292,7 @@ static int start_failed(struct qemu *q, int tcp, int port)
 	return -1;
 }
 
-static int spawn(struct qemu *q, char *const argv[])
+static int spawn(struct qemu *q, char *const argv[], int listen_fd)
 {
 	/* /dev/null, the stderr file, the console pipe, the exec-status pipe */
 	int fd[6] = { -1, -1, -1, -1, -1, -1 }, ok, e;
@@ -274,7 +305,7 @@ static int spawn(struct qemu *q, char *const argv[])
 	fd[1] = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	ok = pipe2(fd + 2, O_CLOEXEC) == 0 && pipe2(fd + 4, O_CLOEXEC) == 0;
 	for (int i = 0; i < 6; i++)
-		ok = (fd[i] = above_stdio(fd[i])) >= 0 && ok;
+		ok = (fd[i] = above_child_fds(fd[i])) >= 0 && ok;
 	if (!ok) {
 		err_set("cannot set up QEMU's console and stderr (%s): check the system's limits on open files",
 			strerror(errno));
@@ -282,7 +313,7 @@ static int spawn(struct qemu *q, char *const argv[])
 	}
 	q->pid = fork();
 	if (q->pid == 0)
-		child(argv, fd[0], fd[3], fd[1], fd[5], parent);
+		child(argv, fd[0], fd[3], fd[1], fd[5], listen_fd, parent);
 	if (q->pid < 0) {
 		q->pid = 0;
 		err_set("cannot start QEMU (fork: %s): free some memory or processes and try again", strerror(errno));
@@ -324,7 +355,7 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 	static const char *const fixed[] = { "-monitor", "none", "-serial", "stdio", "-S" };
 	size_t nfixed = sizeof fixed / sizeof fixed[0], nmachine = 0;
 	char *gdb = NULL, *loader = NULL, addr[32], **argv = NULL;
-	int argc = 0, tcp, r = -1;
+	int argc = 0, tcp, r = -1, listen_fd = -1, client = -1;
 	long deadline;
 
 	memset(q, 0, sizeof *q);
@@ -338,14 +369,16 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 	tcp = o->gdb_port != 0;
 	if (o->nextra < 0 || (o->nextra > 0 && !o->extra))
 		return err_set("qemu_start: %d extra arguments but no array: this is a bug in the caller", o->nextra);
-	if (tcp && port_check(o->gdb_port) < 0)
+	if (tcp && (listen_fd = above_child_fds(port_take(o->gdb_port))) < 0)
 		return -1;
-	if (make_dir(q) < 0)
+	if (make_dir(q) < 0) {
+		if (listen_fd >= 0)
+			close(listen_fd);
 		return -1;
+	}
 	if (tcp) {
 		snprintf(q->endpoint, sizeof q->endpoint, "127.0.0.1:%d", o->gdb_port);
-		snprintf(addr, sizeof addr, "%d", o->gdb_port);
-		gdb = opt_escaped("tcp:127.0.0.1:", addr, "");
+		gdb = strdup("chardev:" GDB_CHARDEV);
 	} else {
 		snprintf(q->endpoint, sizeof q->endpoint, "unix:%s/%s", q->dir, SOCK_NAME);
 		gdb = opt_escaped("", q->endpoint, ",server=on,wait=off");
@@ -353,7 +386,7 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 	snprintf(addr, sizeof addr, ",addr=0x%llx", (unsigned long long)o->loader_addr);
 	if (o->loader_file)
 		loader = opt_escaped("loader,file=", o->loader_file, addr);
-	argv = calloc(nmachine + nfixed + 10 + (size_t)o->nextra, sizeof *argv);
+	argv = calloc(nmachine + nfixed + 12 + (size_t)o->nextra, sizeof *argv);
 	if (!gdb || !argv || (o->loader_file && !loader)) {
 		err_set("out of memory while building QEMU's command line: free some memory and try again");
 		goto out;
@@ -364,6 +397,8 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 		ARG(o->machine[i]);
 	for (size_t i = 0; i < nfixed; i++)
 		ARG(fixed[i]);
+	if (tcp)
+		ARG("-chardev"), ARG(GDB_CHARDEV_OPTS);
 	ARG("-gdb"), ARG(gdb);
 	ARG("-bios"), ARG(o->bios ? o->bios : "default");
 	if (o->kernel)
@@ -374,7 +409,7 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 		ARG(o->extra[i]);
 #undef ARG
 	argv[argc] = NULL;
-	if (spawn(q, argv) < 0)
+	if (spawn(q, argv, listen_fd) < 0)
 		goto out;
 
 	deadline = clock_ms() + (timeout_ms > 0 ? timeout_ms : 5000);
@@ -383,7 +418,7 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 			start_failed(q, tcp, o->gdb_port);
 			goto out;
 		}
-		if (probe(q) == 0) {
+		if (tcp ? probe_tcp(listen_fd, &client, o->gdb_port) == 0 : probe_unix(q) == 0) {
 			r = 0;
 			break;
 		}
@@ -396,6 +431,10 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 		sleep_ms(5);
 	}
 out:
+	if (client >= 0)
+		close(client);
+	if (listen_fd >= 0)	/* QEMU's copy is the one that serves */
+		close(listen_fd);
 	if (r < 0)
 		qemu_stop(q);
 	free(gdb);
