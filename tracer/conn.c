@@ -121,12 +121,22 @@ int conn_open(struct conn *c, const char *endpoint, int timeout_ms)
 		} else if ((size_t)(colon - endpoint) >= sizeof host) {
 			return err_set("host name in %s is too long", endpoint);
 		} else {
-			snprintf(host, sizeof host, "%.*s", (int)(colon - endpoint), endpoint);
+			/* [::1]:1234 -- the brackets keep an IPv6 address's colons
+			 * apart from the port's; getaddrinfo wants them off. */
+			const char *h = endpoint;
+			int n = (int)(colon - endpoint);
+
+			if (n >= 2 && h[0] == '[' && h[n - 1] == ']')
+				h++, n -= 2;
+			snprintf(host, sizeof host, "%.*s", n, h);
 			if (host[0] == '\0')
 				snprintf(host, sizeof host, "127.0.0.1");
 		}
 		if (colon[1] == '\0' || strspn(colon + 1, "0123456789") != strlen(colon + 1))
 			return err_set("%s is not an endpoint: use unix:PATH or HOST:PORT", endpoint);
+		if (strlen(colon + 1) > 5 || atoi(colon + 1) < 1 || atoi(colon + 1) > 65535)
+			return err_set("port %s in %s is out of range: TCP ports go from 1 to 65535", colon + 1,
+				       endpoint);
 		c->fd = connect_tcp(host, colon + 1, endpoint, deadline);
 	}
 	return c->fd < 0 ? -1 : 0;

@@ -27,30 +27,6 @@ void doctor_add(struct doctor *d, const char *check, const char *fix, const char
 	va_end(ap);
 }
 
-uint64_t doctor_ram_size(const char *const *args, int nargs, uint64_t dflt)
-{
-	for (int i = 0; i + 1 < nargs; i++) {
-		const char *v = args[i + 1];
-		char *end;
-
-		if (strcmp(args[i], "-m") != 0)
-			continue;
-		if (strncmp(v, "size=", 5) == 0)
-			v += 5;
-		errno = 0;
-		uint64_t n = strtoull(v, &end, 10);
-		if (errno || end == v)
-			return 0;
-		switch (*end) {
-		case 'G': case 'g': return n << 30;
-		case 'K': case 'k': return n << 10;
-		case '\0': case 'M': case 'm': return n << 20;	/* QEMU's default unit is MiB */
-		default: return 0;
-		}
-	}
-	return dflt;
-}
-
 const char *doctor_symbol(const struct image *img, uint64_t addr, char *buf, size_t cap)
 {
 	const struct image_symbol *s = image_symbol_at(img, addr);
@@ -64,13 +40,13 @@ const char *doctor_symbol(const struct image *img, uint64_t addr, char *buf, siz
 
 /* A raw image against the ELF it should have been made from. */
 static void check_stale(struct doctor *d, const char *raw_path, const struct image *elf, uint64_t load,
-			const struct arch *a)
+			const struct arch *a, uint64_t ram)
 {
 	struct image *raw;
 	uint8_t *want;
 	char sym[128];
 
-	if (image_open_raw(&raw, raw_path, load) < 0) {
+	if (image_open_raw(&raw, raw_path, load, ram) < 0) {
 		doctor_add(d, "file", "check the path", "%s", err_msg());
 		return;
 	}
@@ -159,12 +135,12 @@ int doctor_static(struct doctor *d, const struct session_opts *o, const struct b
 
 		if (!img) {
 			/* Without its ELF a raw image says little: where it goes. */
-			if (image_open_raw(&img, o->kernel, load) < 0) {
+			if (image_open_raw(&img, o->kernel, load, ram) < 0) {
 				doctor_add(d, "file", "check the path", "%s", err_msg());
 				return 1;
 			}
 		} else {
-			check_stale(d, o->kernel, img, load, b->arch);
+			check_stale(d, o->kernel, img, load, b->arch, ram);
 		}
 	}
 	b->check_layout(d, img, no_fw, ram);

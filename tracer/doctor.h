@@ -45,10 +45,6 @@ int doctor_dynamic(struct doctor *d, struct session *s, int timeout_ms,
 /* One line per finding (or the all-well verdict), or one JSON object. */
 void doctor_print(const struct doctor *d, const struct session_opts *o, int json, FILE *out);
 
-/* The RAM size that `-m` among the QEMU arguments asks for (dflt if none
- * does); 0 if it cannot be read. */
-uint64_t doctor_ram_size(const char *const *args, int nargs, uint64_t dflt);
-
 /* "name+0x10" for addr in img, or "no symbol", into buf; returns buf. */
 const char *doctor_symbol(const struct image *img, uint64_t addr, char *buf, size_t cap);
 

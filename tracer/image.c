@@ -73,6 +73,11 @@ int image_check_file(const char *path)
 
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return image_not_file(path, st.st_mode);
+	if (access(path, R_OK) < 0 && errno == EACCES) {
+		err_set("%s cannot be read: permission denied", path);
+		errno = EACCES;
+		return -1;
+	}
 	return 0;
 }
 
@@ -102,8 +107,10 @@ static int image_open_fd(const char *path, struct stat *st)
 	return fd;
 }
 
-/* Reads a regular file whole.  Raw images and ELFs alike are a few MiB. */
-static int image_slurp(const char *path, uint8_t **out, size_t *len)
+/* Reads a regular file whole.  Raw images and ELFs alike are a few MiB;
+ * max (0: any size) refuses a file before its bytes are read, so a huge
+ * sparse file costs a stat, not gigabytes of memory. */
+static int image_slurp(const char *path, uint8_t **out, size_t *len, uint64_t max)
 {
 	struct stat st;
 	uint8_t *buf;
@@ -117,6 +124,13 @@ static int image_slurp(const char *path, uint8_t **out, size_t *len)
 	if (st.st_size == 0) {
 		close(fd);
 		return err_set("%s is empty: rebuild the kernel (make kernel) or give another file", path);
+	}
+	if (max && (uint64_t)st.st_size > max) {
+		close(fd);
+		err_set("%s is %llu MiB, more than the machine's %llu MiB of RAM", path,
+			(unsigned long long)(st.st_size >> 20), (unsigned long long)(max >> 20));
+		errno = EFBIG;	/* for a caller that knows how to give the machine more */
+		return -1;
 	}
 	buf = malloc((size_t)st.st_size);
 	if (!buf) {
@@ -523,18 +537,18 @@ int image_open(struct image **out, const char *path)
 	size_t len;
 
 	*out = NULL;
-	if (image_slurp(path, &data, &len) < 0)
+	if (image_slurp(path, &data, &len, 0) < 0)
 		return -1;
 	return image_make(out, path, data, len, image_parse, 0);
 }
 
-int image_open_raw(struct image **out, const char *path, uint64_t load_addr)
+int image_open_raw(struct image **out, const char *path, uint64_t load_addr, uint64_t ram)
 {
 	uint8_t *data;
 	size_t len;
 
 	*out = NULL;
-	if (image_slurp(path, &data, &len) < 0)
+	if (image_slurp(path, &data, &len, ram) < 0)
 		return -1;
 	return image_make(out, path, data, len, image_fill_raw, load_addr);
 }

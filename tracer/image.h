@@ -95,16 +95,18 @@ int image_sniff(const char *path);
 /* Refuse a path that names something other than a regular file: a FIFO
  * (whose open() would wait for a writer), a device, a directory.  -1 with
  * err_set("PATH is a FIFO, not a file"), for the caller to say what to
- * give instead; 0 for a regular file and for a path that cannot be looked
- * at (whoever opens it says why).  image_open() and friends refuse such
+ * give instead; also -1 for a file the user may not read, with errno
+ * EACCES.  0 for a readable regular file and for a path that does not
+ * exist (whoever opens it says why).  image_open() and friends refuse such
  * files too; this is for paths that only QEMU opens (-bios), and for a
  * message in the caller's words. */
 int image_check_file(const char *path);
 
 /* Open a raw binary (objcopy -O binary) that is loaded at load_addr.  An
  * ELF file is refused: open it with image_open().  No sections, no
- * symbols, one segment. */
-int image_open_raw(struct image **out, const char *path, uint64_t load_addr);
+ * symbols, one segment.  A file larger than ram (the machine's RAM; 0: no
+ * limit) is refused unread, with errno EFBIG. */
+int image_open_raw(struct image **out, const char *path, uint64_t load_addr, uint64_t ram);
 
 /* Free everything; NULL is fine. */
 void image_close(struct image *img);

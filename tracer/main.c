@@ -183,7 +183,7 @@ static int run_check(const struct session_opts *o, int json, int timeout_ms)
 	struct doctor d;
 	struct session s;
 	const struct board *b = board_default();
-	int fatal = doctor_static(&d, o, b, doctor_ram_size(o->qemu_args, o->nqemu_args, b->ram_default));
+	int fatal = doctor_static(&d, o, b, qemu_ram_size(o->qemu_args, o->nqemu_args, b->ram_default));
 
 	if (!fatal && !main_cancel) {
 		if (session_start(&s, o) < 0)
@@ -298,6 +298,11 @@ int main(int argc, char **argv)
 		return usage_error("%s: choose one", "--batch or --check");
 	if (check && o.attach)
 		return usage_error("%s starts its own QEMU: drop --attach", "--check");
+	/* They shape a QEMU that bootscope starts; the QEMU attached to is
+	 * the user's, started with options of their own. */
+	if (o.attach && (o.gdb_port || o.qemu || o.nqemu_args))
+		return usage_error("%s is for a QEMU that bootscope starts: drop it with --attach, "
+				   "or give it to your own QEMU", o.gdb_port ? "--gdb-port" : o.qemu ? "--qemu" : "--qemu-arg");
 	if (optind < argc)
 		o.kernel = argv[optind];
 	else if (!o.attach && !(o.kernel = beside_binary("kernel.elf", kbuf, sizeof kbuf)))

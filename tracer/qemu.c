@@ -511,3 +511,27 @@ const char *qemu_exit_reason(const struct qemu *q, char *buf, size_t cap)
 		snprintf(buf, cap, "QEMU exited with status %d%s%s", WEXITSTATUS(q->status), sep, q->last_err);
 	return buf;
 }
+
+uint64_t qemu_ram_size(const char *const *args, int nargs, uint64_t dflt)
+{
+	for (int i = 0; i + 1 < nargs; i++) {
+		const char *v = args[i + 1];
+		char *end;
+
+		if (strcmp(args[i], "-m") != 0)
+			continue;
+		if (strncmp(v, "size=", 5) == 0)
+			v += 5;
+		errno = 0;
+		uint64_t n = strtoull(v, &end, 10);
+		if (errno || end == v)
+			return 0;
+		switch (*end) {
+		case 'G': case 'g': return n << 30;
+		case 'K': case 'k': return n << 10;
+		case '\0': case 'M': case 'm': return n << 20;	/* QEMU's default unit is MiB */
+		default: return 0;
+		}
+	}
+	return dflt;
+}

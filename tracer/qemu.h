@@ -69,4 +69,8 @@ void qemu_stop(struct qemu *q);
  * running" or "QEMU was not started" otherwise.  Returns buf. */
 const char *qemu_exit_reason(const struct qemu *q, char *buf, size_t cap);
 
+/* The RAM size that `-m` among the QEMU arguments asks for (dflt if none
+ * does); 0 if it cannot be read. */
+uint64_t qemu_ram_size(const char *const *args, int nargs, uint64_t dflt);
+
 #endif

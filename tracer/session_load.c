@@ -1,6 +1,7 @@
 /* session_load: the kernel and firmware images, and where they go. */
 #include "session_load.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,15 @@ static int err_prefix_keep(const char *fix)
 	return err_set("%s: %s", why, fix);
 }
 
+/* A path given for a file: refused with the fix that fits, either the
+ * caller's (what to give instead) or how to make it readable. */
+static int check_file(const char *path, const char *fix)
+{
+	if (image_check_file(path) == 0)
+		return 0;
+	return err_prefix_keep(errno == EACCES ? "make it readable (chmod u+r), or give a copy you can read" : fix);
+}
+
 static int open_kernel(struct session *s, const struct session_opts *o, struct session_load *l)
 {
 	uint64_t dflt = s->board->kernel_addr(session_load_no_firmware(o));
@@ -28,10 +38,9 @@ static int open_kernel(struct session *s, const struct session_opts *o, struct s
 
 	if (!o->kernel)
 		return 0;
-	if (image_check_file(o->kernel) < 0)
-		return err_prefix_keep("give the path of a kernel ELF or raw image, e.g. build/kernel.elf after make");
-	if (o->symbols && image_check_file(o->symbols) < 0)
-		return err_prefix_keep("--symbols wants the kernel's ELF, e.g. --symbols build/kernel.elf");
+	if (check_file(o->kernel, "give the path of a kernel ELF or raw image, e.g. build/kernel.elf after make") < 0 ||
+	    (o->symbols && check_file(o->symbols, "--symbols wants the kernel's ELF, e.g. --symbols build/kernel.elf") < 0))
+		return -1;
 	elf = image_sniff(o->kernel);
 	if (elf < 0) {
 		char why[256];
@@ -55,8 +64,13 @@ static int open_kernel(struct session *s, const struct session_opts *o, struct s
 	}
 	if (o->symbols)
 		return image_open(&s->kernel, o->symbols);
-	return image_open_raw(&s->kernel, o->kernel, at);
+	uint64_t ram = qemu_ram_size(o->qemu_args, o->nqemu_args, s->board->ram_default);
+	if (image_open_raw(&s->kernel, o->kernel, at, ram) < 0)
+		return errno == EFBIG ? err_prefix_keep("is it the right file? For more RAM: --qemu-arg -m --qemu-arg 1G") : -1;
+	return 0;
 }
+
+#define BIOS_SYMBOLS_FIX "--bios-symbols wants the firmware's ELF, e.g. fw_jump.elf beside fw_jump.bin"
 
 static int open_firmware(struct session *s, const struct session_opts *o)
 {
@@ -68,11 +82,11 @@ static int open_firmware(struct session *s, const struct session_opts *o)
 		return 0;
 	/* QEMU opens the firmware itself, and would wait on a FIFO forever. */
 	if (o->bios && strcmp(o->bios, "default") != 0 && strcmp(o->bios, "none") != 0 &&
-	    image_check_file(o->bios) < 0)
-		return err_prefix_keep("--bios wants default, none, or a firmware file, "
-				       "e.g. --bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin");
-	if (path && image_check_file(path) < 0)
-		return err_prefix_keep("--bios-symbols wants the firmware's ELF, e.g. fw_jump.elf beside fw_jump.bin");
+	    check_file(o->bios, "--bios wants default, none, or a firmware file, "
+		       "e.g. --bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin") < 0)
+		return -1;
+	if (path && check_file(path, BIOS_SYMBOLS_FIX) < 0)
+		return -1;
 	if (!path && (!o->bios || strcmp(o->bios, "default") == 0))
 		path = dflt && access(dflt, R_OK) == 0 ? dflt : NULL;
 	if (!path && o->bios && strcmp(o->bios, "default") != 0) {
@@ -90,7 +104,9 @@ static int open_firmware(struct session *s, const struct session_opts *o)
 	}
 	if (!path)
 		return 0;	/* a firmware stage without sections and symbols */
-	return image_open(&s->firmware, path);
+	if (image_open(&s->firmware, path) < 0)
+		return path == o->bios_symbols ? err_prefix_keep(BIOS_SYMBOLS_FIX) : -1;
+	return 0;
 }
 
 int session_load_images(struct session *s, const struct session_opts *o, struct session_load *l)

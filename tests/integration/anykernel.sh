@@ -98,12 +98,12 @@ else
 fi
 check "attach: the user's QEMU is still running afterwards" kill -0 "$qpid"
 
-# attach_again NAME WHAT PORT: bootscope --batch --attach to a QEMU whose
+# attach_again NAME WHAT ENDPOINT: bootscope --batch --attach to a QEMU whose
 # guest runs, which QEMU stops on the connection with a stop reply no one
 # asked for, before it answers qSupported.  The walk goes on from there:
 # spin's loop, in the kernel's stage.
 attach_again() {
-	timeout -k 2 20 "$BOOTSCOPE" --batch --json --timeout 1 --attach "127.0.0.1:$3" "$k/spin.elf" \
+	timeout -k 2 20 "$BOOTSCOPE" --batch --json --timeout 1 --attach "$3" "$k/spin.elf" \
 		>"$tmp/$1.json" 2>"$tmp/$1.err"
 	local rc=$? at
 	check_eq "$2: exit 0 (stderr: $(head -c 200 "$tmp/$1.err"))" "$rc" 0
@@ -111,7 +111,7 @@ attach_again() {
 	check_match "$2: the walk starts in the kernel's stage, in spin's loop (got $at)" \
 		"$at" "^kernel $(printf '0x%x|^kernel 0x%x' $((spin)) $((spin + 4)))$"
 }
-attach_again attach2 "attach a second time, to the QEMU the first attach left running" "$port"
+attach_again attach2 "attach a second time, to the QEMU the first attach left running" "127.0.0.1:$port"
 check "attach a second time: the user's QEMU is still running afterwards" kill -0 "$qpid"
 
 port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -123,6 +123,21 @@ qpid2=$bg_pid
 wait_for_file "$tmp/attach-running.qmp"
 wait_guest_in "$tmp/attach-running.qmp" "$spin" $((spin + 8)) ||
 	not_ok "attach to a QEMU started without -S: its guest did not reach spin's loop: $guest"
-attach_again attach-running "attach to a QEMU started without -S" "$port2"
+attach_again attach-running "attach to a QEMU started without -S" "127.0.0.1:$port2"
 check "attach to a QEMU started without -S: it is still running afterwards" kill -0 "$qpid2"
+
+# An IPv6 address in brackets, [::1]:PORT, as gdb writes it.  (QEMU's
+# -gdb tcp: does not parse brackets; a socket chardev takes the address
+# alone.)  On a machine without IPv6 loopback the brackets are checked
+# around 127.0.0.1.
+lo6='::1'
+port6=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1", 0)); print(s.getsockname()[1])' 2>/dev/null) ||
+	{ lo6=127.0.0.1; echo "# no IPv6 loopback here: brackets around $lo6"; port6=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); }
+bg 60 qemu-system-riscv64 -machine virt -nographic -monitor none -serial null \
+	-chardev "socket,id=gdb6,host=$lo6,port=$port6,server=on,wait=off" -gdb chardev:gdb6 -bios default -kernel "$k/spin.elf" -name "$tmp/attach-v6" \
+	-qmp "unix:$tmp/attach-v6.qmp,server=on,wait=off"
+wait_for_file "$tmp/attach-v6.qmp"
+wait_guest_in "$tmp/attach-v6.qmp" "$spin" $((spin + 8)) ||
+	not_ok "attach to [$lo6]: its guest did not reach spin's loop: $guest"
+attach_again attach-v6 "attach to [$lo6]:$port6" "[$lo6]:$port6"
 check_done

@@ -30,6 +30,12 @@ for t in nan -nan inf 1e-9 0.0005 86401; do
 	expect "--timeout $t" 2 "--timeout wants seconds.*not \"$t\"" 3000 --batch --timeout "$t" "$KERNEL"
 done
 expect "two kernels" 2 'one kernel at a time.*--help' 3000 --batch "$KERNEL" "$KERNEL"
+# Options that shape the QEMU bootscope starts mean nothing with --attach.
+expect "--attach with --gdb-port" 2 '--gdb-port is for a QEMU that bootscope starts: drop it with --attach' 3000 \
+	--batch --attach 127.0.0.1:1 --gdb-port=26000
+expect "--attach with --qemu" 2 '--qemu is for a QEMU that bootscope starts' 3000 --batch --attach 127.0.0.1:1 --qemu /bin/true
+expect "--attach with --qemu-arg" 2 '--qemu-arg is for a QEMU that bootscope starts' 3000 \
+	--batch --attach 127.0.0.1:1 --qemu-arg -m --qemu-arg 256M
 expect "--json without --batch" 2 '--json goes with --batch' 3000 --json "$KERNEL"
 
 # ---- kernels that are no kernels: status 1, before QEMU starts -------------------
@@ -41,6 +47,26 @@ expect "a directory" 1 "$tmp/kdir.*[Ii]s a directory.*: give" 3000 --batch "$tmp
 expect "an empty file" 1 "$tmp/empty\.elf is empty" 3000 --batch "$tmp/empty.elf"
 expect "/bin/ls" 1 '/bin/ls .*not RISC-V' 3000 --batch /bin/ls
 expect "a 32-bit RISC-V ELF" 1 "rv32\.elf is a 32-bit RISC-V ELF.*rv64" 3000 --batch "$tmp/rv32.elf"
+# A raw image larger than the machine's RAM is refused by its size, unread
+# (sparse: 4 GiB of nothing, which reading would take many seconds).
+truncate -s 4G "$tmp/huge.bin"
+expect "a 4 GiB raw image" 1 "$tmp/huge\.bin is 4096 MiB, more than the machine's 128 MiB of RAM: is it the right file\? .*-m" 1000 \
+	--batch "$tmp/huge.bin"
+rm -f "$tmp/huge.bin"
+expect "a missing --bios-symbols file" 1 "/nonexistent\.elf: No such file or directory: --bios-symbols wants the firmware's ELF" 3000 \
+	--batch --bios-symbols /nonexistent.elf "$KERNEL"
+# A kernel the user may not read: the message names the permission.  As
+# root every file is readable, so the run is as nobody.
+cp "$KERNEL" "$tmp/secret.elf"
+chmod 600 "$tmp/secret.elf"
+chmod 711 "$tmp"
+asuser=()
+[ "$(id -u)" = 0 ] && asuser=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+"${asuser[@]}" "$BOOTSCOPE" --batch "$tmp/secret.elf" >"$tmp/bs.out" 2>"$tmp/secret.err" </dev/null
+check_eq "an unreadable kernel: exit status 1" "$?" 1
+check_eq "an unreadable kernel: the message names the permission and the fix" "$(cat "$tmp/secret.err")" \
+	"bootscope: $tmp/secret.elf cannot be read: permission denied: make it readable (chmod u+r), or give a copy you can read"
+chmod 700 "$tmp"
 
 # ---- a FIFO where a file is expected: refused at once, never opened ---------
 # open() of a FIFO waits for a writer, and nobody writes to this one; a
@@ -186,6 +212,8 @@ expect "--attach to nothing" 1 'cannot connect to the gdbstub at unix:/nonexiste
 	--batch --attach unix:/nonexistent.sock
 expect "--attach to a closed TCP port" 1 'connect.*127\.0\.0\.1:1.*(refused|nothing listens)' 3000 \
 	--batch --attach 127.0.0.1:1
+expect "--attach to port 99999" 1 'port 99999 in localhost:99999 is out of range: TCP ports go from 1 to 65535' 3000 \
+	--batch --attach localhost:99999
 
 # fake NAME MODE: a fake stub of ours at $tmp/NAME.sock.
 fake() {

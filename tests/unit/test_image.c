@@ -279,7 +279,7 @@ static void test_tiny_read(const struct image *img)
 		uint8_t *got = malloc(blen);
 		const char *got_names[4];
 
-		CHECK(image_open_raw(&raw, tmp("tiny.bin"), 0x80200000) == 0);
+		CHECK(image_open_raw(&raw, tmp("tiny.bin"), 0x80200000, 0) == 0);
 		if (raw) {
 			CHECK(!raw->is_elf);
 			CHECK_EQ_U64(raw->entry, 0x80200000);
@@ -390,10 +390,10 @@ static void test_errors(void)
 		fclose(f);
 	}
 	expect_error(tmp("trunc.elf"), "truncated");
-	CHECK(image_open_raw(&img, tmp("tiny.elf"), 0x80200000) == -1 && img == NULL);
+	CHECK(image_open_raw(&img, tmp("tiny.elf"), 0x80200000, 0) == -1 && img == NULL);
 	CHECK(strstr(err_msg(), "not a raw image") != NULL);
-	CHECK(image_open_raw(&img, tmp("tiny.bin"), UINT64_MAX - 16) == -1 && img == NULL);
-	CHECK(image_open_raw(&img, tmp("empty"), 0x80200000) == -1);
+	CHECK(image_open_raw(&img, tmp("tiny.bin"), UINT64_MAX - 16, 0) == -1 && img == NULL);
+	CHECK(image_open_raw(&img, tmp("empty"), 0x80200000, 0) == -1);
 	CHECK(image_open_mem(&img, "nothing", "", 0) == -1 && img == NULL);
 	CHECK(image_open_mem(&img, "magic", "\x7f" "ELF", 4) == -1 && img == NULL);
 	CHECK(strstr(err_msg(), "truncated") != NULL);

@@ -310,7 +310,7 @@ static void test_no_firmware(void)
 		return;
 	CHECK(write(fd, code, sizeof code) == (ssize_t)sizeof code);
 	close(fd);
-	CHECK(image_open_raw(&raw, path, 0x80000000) == 0);
+	CHECK(image_open_raw(&raw, path, 0x80000000, 0) == 0);
 	unlink(path);
 	if (!raw)
 		return;
