@@ -61,6 +61,9 @@ static void usage(FILE *out)
 	      "  --json                the report as one JSON object (with --batch or --check)\n"
 	      "  --timeout SECONDS     how long the kernel may run (--batch: after the last\n"
 	      "                        stage; --check: to its entry and after; default 5)\n"
+	      "  --reply-timeout SECONDS\n"
+	      "                        how long each answer of the gdbstub may take (default 3;\n"
+	      "                        more for a slow or remote QEMU)\n"
 	      "  --bios default|none|FILE\n"
 	      "                        QEMU's own firmware (default), no firmware (the kernel\n"
 	      "                        starts at 0x%" PRIx64 " in M mode), or a firmware file\n"
@@ -161,7 +164,7 @@ static int finish_stdout(const char *what)
 	return 1;
 }
 
-/* --timeout: seconds that become a whole number of milliseconds, so nan
+/* --timeout and --reply-timeout: seconds that become a whole number of milliseconds, so nan
  * and inf (which strtod() takes) and anything under 1 ms are refused
  * before (int)(s * 1000) could be undefined or 0. */
 static int parse_timeout(const char *arg, double *out)
@@ -203,12 +206,13 @@ int main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_TIMEOUT, OPT_BIOS, OPT_BIOS_SYMS, OPT_LOAD, OPT_SYMBOLS,
 	       OPT_ATTACH, OPT_QEMU, OPT_QEMU_ARG, OPT_GDB_PORT, OPT_BATCH, OPT_CHECK, OPT_LANG,
-	       OPT_LESSONS };
+	       OPT_LESSONS, OPT_REPLY_TIMEOUT };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "reply-timeout", required_argument, NULL, OPT_REPLY_TIMEOUT },
 		{ "bios", required_argument, NULL, OPT_BIOS },
 		{ "bios-symbols", required_argument, NULL, OPT_BIOS_SYMS },
 		{ "load", required_argument, NULL, OPT_LOAD },
@@ -226,7 +230,7 @@ int main(int argc, char **argv)
 	struct session_opts o = { .bios = "default" };
 	const char *qemu_args[MAX_QEMU_ARGS];
 	int batch = 0, check = 0, json = 0, c;
-	double timeout_s = 5;
+	double timeout_s = 5, reply_s;
 	char kbuf[PATH_MAX], lbuf[PATH_MAX];
 	struct ui_opts uo = { 0 };
 	uint64_t v;
@@ -242,6 +246,12 @@ int main(int argc, char **argv)
 			if (parse_timeout(optarg, &timeout_s) < 0)
 				return usage_error("--timeout wants seconds from 0.001 to 86400, e.g. --timeout 5, not \"%s\"",
 						   optarg);
+			break;
+		case OPT_REPLY_TIMEOUT:
+			if (parse_timeout(optarg, &reply_s) < 0)
+				return usage_error("--reply-timeout wants seconds from 0.001 to 86400, e.g. --reply-timeout 10, not \"%s\"",
+						   optarg);
+			o.timeout_ms = (int)(reply_s * 1000);
 			break;
 		case OPT_BIOS: o.bios = optarg; break;
 		case OPT_BIOS_SYMS: o.bios_symbols = optarg; break;

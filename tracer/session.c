@@ -157,6 +157,8 @@ static int start(struct session *s, const struct session_opts *o)
 	if (target_open(&s->target, endpoint, o->timeout_ms > 0 ? o->timeout_ms : 3000) < 0)
 		return -1;
 	s->target_open = 1;
+	s->target.waiting = o->waiting;
+	s->target.waiting_ctx = o->waiting_ctx;
 	if (check_arch(s) < 0)
 		return -1;
 
@@ -253,6 +255,14 @@ int session_restart(struct session *s)
 	s->have_prev = 0;
 	event_add(&s->events, EVENT_RESTARTED, session_pc(s));
 	return 0;
+}
+
+void session_watch_waits(struct session *s, int (*fn)(void *ctx, int waited_ms, int limit_ms), void *ctx)
+{
+	s->opts.waiting = fn;
+	s->opts.waiting_ctx = ctx;
+	s->target.waiting = fn;
+	s->target.waiting_ctx = ctx;
 }
 
 /* ---- the console --------------------------------------------------------- */

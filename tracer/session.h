@@ -43,6 +43,10 @@ struct session_opts {
 	int nqemu_args;
 	int gdb_port;			/* 0: private unix socket */
 	int timeout_ms;			/* for one gdbstub reply */
+	/* Called while a reply is awaited (see struct target's waiting);
+	 * set with session_watch_waits(), and kept across restarts. */
+	int (*waiting)(void *ctx, int waited_ms, int limit_ms);
+	void *waiting_ctx;
 };
 
 #define SESSION_CONSOLE_MAX (256 * 1024)
@@ -108,6 +112,11 @@ void session_end(struct session *s);
 /* Back to the reset vector, paused: QEMU's system_reset, or when QEMU has
  * ended a new QEMU with the same options.  Not for someone else's QEMU. */
 int session_restart(struct session *s);
+
+/* Have fn called every few ms while the session waits for a reply (the
+ * screen stays alive); fn's nonzero return gives the wait up, which ends
+ * the session's use of the gdbstub.  NULL: just wait. */
+void session_watch_waits(struct session *s, int (*fn)(void *ctx, int waited_ms, int limit_ms), void *ctx);
 
 /* Read the guest's console output that has arrived (never blocks).
  * Returns 1 if anything new came, else 0. */

@@ -32,10 +32,17 @@ struct target_bp {
 	int hw;			/* Z1 (hardware) rather than Z0 */
 };
 
+#define TARGET_WAIT_SLICE_MS 50
+
 struct target {
 	struct conn conn;
 	struct rsp_parser parser;
 	int timeout_ms;		/* for any one reply while stopped */
+	/* Called every TARGET_WAIT_SLICE_MS while a reply is awaited with the
+	 * CPU stopped (NULL: just wait), so a screen can stay alive: nonzero
+	 * gives the wait up, and the link with it (see broken). */
+	int (*waiting)(void *ctx, int waited_ms, int limit_ms);
+	void *waiting_ctx;
 	size_t packet_size;	/* the stub's PacketSize */
 	struct tdesc desc;
 	int pc_regnum;		/* for stepping off a breakpoint; -1 unknown */

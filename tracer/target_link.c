@@ -144,7 +144,14 @@ int target_link_recv(struct target *t, int timeout_ms, int batch)
 			err_set("the gdbstub at %s did not answer within %d ms", t->conn.endpoint, timeout_ms);
 			return target_link_broken(t);
 		}
-		if (target_link_fill(t, (int)left) < 0)
+		int watched = t->waiting && !t->running;
+		if (watched && left < timeout_ms - TARGET_WAIT_SLICE_MS / 2 &&
+		    t->waiting(t->waiting_ctx, timeout_ms - (int)left, timeout_ms)) {
+			err_set("gave up waiting for the gdbstub at %s after %d ms", t->conn.endpoint,
+				timeout_ms - (int)left);
+			return target_link_broken(t);
+		}
+		if (target_link_fill(t, watched && left > TARGET_WAIT_SLICE_MS ? TARGET_WAIT_SLICE_MS : (int)left) < 0)
 			return -1;
 	}
 }

@@ -29,6 +29,9 @@ expect "--timeout 0" 2 '--timeout wants seconds' 3000 --batch --timeout 0 "$KERN
 for t in nan -nan inf 1e-9 0.0005 86401; do
 	expect "--timeout $t" 2 "--timeout wants seconds.*not \"$t\"" 3000 --batch --timeout "$t" "$KERNEL"
 done
+for t in nan 0 abc; do
+	expect "--reply-timeout $t" 2 "--reply-timeout wants seconds.*not \"$t\"" 3000 --batch --reply-timeout "$t" "$KERNEL"
+done
 expect "two kernels" 2 'one kernel at a time.*--help' 3000 --batch "$KERNEL" "$KERNEL"
 # Options that shape the QEMU bootscope starts mean nothing with --attach.
 expect "--attach with --gdb-port" 2 '--gdb-port is for a QEMU that bootscope starts: drop it with --attach' 3000 \

@@ -28,12 +28,14 @@ stub() {
 	wait_for_file "$tmp/$name.sock" || not_ok "fake QEMU $name did not start listening"
 }
 
-# walk NAME [FAULT ARGS]: bootscope --batch --attach to a fake QEMU.
+# walk NAME [FAULT ARGS]: bootscope --batch --attach to a fake QEMU, with
+# the options in walk_args besides.
+walk_args=()
 walk() {
 	local name=$1
 	shift
 	stub "$name" "$@"
-	bs 20 --batch --timeout 0.2 --attach "unix:$tmp/$name.sock"
+	bs 20 --batch --timeout 0.2 "${walk_args[@]}" --attach "unix:$tmp/$name.sock"
 	events=$(cat "$tmp/$name.sock.events" 2>/dev/null)
 }
 
@@ -115,6 +117,11 @@ fails close-m "the stub closing in the middle of the reset vector's bytes" 'clos
 # bootscope waits 3 s for a reply, and then asks nothing more on the way out.
 fails silent-g "the stub falling silent mid-session" 'did not answer within 3000 ms' 4500 --fault silent --on g --nth 2
 fails silent-p "the stub falling silent in a batch of p" 'did not answer within 3000 ms' 4500 --fault silent --on p --nth 20
+# --reply-timeout sets how long one reply may take.
+walk_args=(--reply-timeout 0.5)
+fails silent-g-short "the stub falling silent, with --reply-timeout 0.5" 'did not answer within 500 ms' 1500 \
+	--fault silent --on g --nth 2
+walk_args=()
 # After c: --timeout (0.2 s), then 2 s for an answer to the interrupt.
 fails silent-c "the stub not answering c nor the interrupt" 'did not stop when asked to.*interrupt' 4500 --fault silent --on c
 
