@@ -56,4 +56,19 @@ check "guest printing escapes: the JSON console holds the bytes as sent (escaped
 	python3 -c 'import json,sys; sys.exit(not json.load(open(sys.argv[1]))["console"].endswith("\x1b[2J\x1b]0;pwned\x07hi\tthere\r\nabcX\x08Y\r\n"))' "$tmp/bs.out"
 check_clean "guest printing escapes"
 
+# ---- an ELF whose names hold escape sequences ------------------------------------
+# trap.elf traps at its entry, so --check names the symbol and the section.
+"${CROSS}objcopy" --redefine-sym _start=$'\e]0;pwned\a_start' --rename-section .text=$'.text\e[2J' \
+	"$k/trap.elf" "$tmp/names.elf" || not_ok "names.elf builds"
+bs 20 --batch "$tmp/names.elf"
+raw "ELF names with escapes: the report" "$tmp/bs.out"
+check_match "ELF names with escapes: the report shows them as printable text" "$out" \
+	'^   where:       \.text\\x1b\[2J, \\x1b\]0;pwned\\x07_start$'
+bs 20 --check "$tmp/names.elf"
+check_eq "ELF names with escapes: --check finds the trap (status 1)" "$rc" 1
+raw "ELF names with escapes: --check" "$tmp/bs.out"
+check_match "ELF names with escapes: --check shows them as printable text" "$out" \
+	'^trap: .*<\\x1b\]0;pwned\\x07_start> in \.text\\x1b\[2J, '
+check_clean "ELF names with escapes"
+
 check_done
