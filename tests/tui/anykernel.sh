@@ -42,4 +42,21 @@ tui_keys q
 tui_exit_status
 check_eq "escape.elf: q exits 0" "$rc" 0
 check_clean "escape.elf"
+
+# Names from the ELF are outside bytes too: a symbol and a section that
+# hold escapes are shown as printable text wherever the screen names them.
+"${CROSS:-riscv64-unknown-elf-}objcopy" --redefine-sym _start=$'\e]0;pwned\a_start' \
+	--rename-section .text=$'.text\e[2J' "$files/k/good.elf" "$files/names.elf" || not_ok "names.elf builds"
+tui_start 100x30 -- "$files/names.elf"
+check_screen "names.elf: bootscope is up" '^ pc 0x1000 '
+tui_keys '>'
+check_screen "names.elf: > reaches the firmware" '^ pc 0x80000000 '
+tui_keys '>'
+check_screen "names.elf: > reaches the kernel, its symbol and section shown as printable text" \
+	'^ pc 0x80200000 .*\.text\\x1b\[2J.*\\x1b\]0;pwned\\x07_start'
+check_screen "names.elf: the screen was not cleared" '^ 1 reset( vector)? 0x1000 '
+tui_keys q
+tui_exit_status
+check_eq "names.elf: q exits 0" "$rc" 0
+check_clean "names.elf"
 check_done
