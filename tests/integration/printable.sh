@@ -1,7 +1,7 @@
 # Bytes from outside never act on the user's terminal: what a QEMU writes
 # to stderr, what a gdbstub replies and what a guest prints reach the
 # terminal as printable text (an ESC as \x1b), and one-line messages stay
-# one line.  (The TUI's console panel: tests/tui/faults.sh.)
+# one line.  (The same on screen: tests/tui/anykernel.sh.)
 . "$TOP/tests/lib/check.sh"
 . "$TOP/tests/lib/engine.sh"
 cd "$TOP" || exit 1
