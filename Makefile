@@ -171,7 +171,7 @@ FUZZ_WORK    ?= build/fuzz
 FUZZ_TARGETS := rsp stop tdesc image
 FUZZ_CFLAGS  := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
                 -Itracer -fno-omit-frame-pointer -fno-sanitize-recover=all
-FUZZ_OBJ      = $(1:%=build/fuzz/obj/%.o) build/fuzz/obj/err.o
+FUZZ_OBJ      = $(1:%=build/fuzz/obj/%.o) build/fuzz/obj/err.o build/fuzz/obj/text.o
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	@bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_WORK) $(FUZZ_TARGETS)

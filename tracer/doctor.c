@@ -9,6 +9,7 @@
 #include "err.h"
 #include "json.h"
 #include "session_load.h"
+#include "text.h"
 
 #define SPIN_STEPS	32
 
@@ -308,8 +309,20 @@ void doctor_print(const struct doctor *d, const struct session_opts *o, int json
 		fputs("]}\n", out);
 		return;
 	}
-	for (int i = 0; i < d->n; i++)
-		fprintf(out, "%s: %s. Fix: %s.\n", d->f[i].check, d->f[i].problem, d->f[i].fix);
-	if (!d->n)
-		fprintf(out, "ok: %s\n", d->verdict[0] ? d->verdict : "the files look right");
+	/* Findings quote names from the ELF and QEMU's stderr: printable,
+	 * so each stays one line. */
+	for (int i = 0; i < d->n; i++) {
+		fprintf(out, "%s: ", d->f[i].check);
+		text_write(out, d->f[i].problem, strlen(d->f[i].problem), 0);
+		fputs(". Fix: ", out);
+		text_write(out, d->f[i].fix, strlen(d->f[i].fix), 0);
+		fputs(".\n", out);
+	}
+	if (!d->n) {
+		const char *v = d->verdict[0] ? d->verdict : "the files look right";
+
+		fputs("ok: ", out);
+		text_write(out, v, strlen(v), 0);
+		fputc('\n', out);
+	}
 }

@@ -3,7 +3,8 @@
  * Library code never prints and never exits: it records one sentence that
  * says what went wrong and what to do, and returns -1.  main() prints it.
  * A later err_set() replaces the message; err_prefix() adds context on the
- * way up ("connecting to the gdbstub: ...").
+ * way up ("connecting to the gdbstub: ..."). Both make the message
+ * printable (text.h): one line, no control byte, whatever it quotes.
  */
 #ifndef BOOTSCOPE_ERR_H
 #define BOOTSCOPE_ERR_H

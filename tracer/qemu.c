@@ -29,6 +29,7 @@
 #include "qemu.h"
 #include "clock.h"
 #include "err.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -500,15 +501,18 @@ void qemu_stop(struct qemu *q)
 const char *qemu_exit_reason(const struct qemu *q, char *buf, size_t cap)
 {
 	const char *sep = q->last_err[0] ? ": " : "";
+	char raw[sizeof q->last_err + 64];
 
 	if (q->pid <= 0)
-		snprintf(buf, cap, "QEMU was not started");
+		snprintf(raw, sizeof raw, "QEMU was not started");
 	else if (!q->exited)
-		snprintf(buf, cap, "QEMU is running");
+		snprintf(raw, sizeof raw, "QEMU is running");
 	else if (WIFSIGNALED(q->status))
-		snprintf(buf, cap, "QEMU was killed by signal %d%s%s", WTERMSIG(q->status), sep, q->last_err);
+		snprintf(raw, sizeof raw, "QEMU was killed by signal %d%s%s", WTERMSIG(q->status), sep, q->last_err);
 	else
-		snprintf(buf, cap, "QEMU exited with status %d%s%s", WEXITSTATUS(q->status), sep, q->last_err);
+		snprintf(raw, sizeof raw, "QEMU exited with status %d%s%s", WEXITSTATUS(q->status), sep, q->last_err);
+	/* last_err is QEMU's own stderr: printable, so the line stays one. */
+	text_printable(buf, cap, raw, strlen(raw), 0);
 	return buf;
 }
 

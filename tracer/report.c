@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "json.h"
+#include "text.h"
 
 /* What the machine looked like at a stage's entry. */
 struct record {
@@ -99,6 +100,13 @@ static void print_regs(FILE *out, const struct arch *a, const struct arch_regs *
 	fputc('\n', out);
 }
 
+/* Names from an ELF, the disassembly of the guest's bytes and the end's
+ * words (which may quote QEMU) are not bootscope's own: printable. */
+static void put(FILE *out, const char *text)
+{
+	text_write(out, text, strlen(text), 0);
+}
+
 static void print_text(FILE *out, struct session *s, const struct record *r, int n, const char *end)
 {
 	fprintf(out, "kernel:   %s\nfirmware: %s\n", s->opts.kernel ? s->opts.kernel : "(none)",
@@ -106,15 +114,25 @@ static void print_text(FILE *out, struct session *s, const struct record *r, int
 	for (int i = 0; i < n; i++, r++) {
 		fprintf(out, "\n== stage %d: %s, entered at 0x%" PRIx64 " in %s mode\n", r->number,
 			r->name, r->entry, r->mode);
-		fprintf(out, "   where:       %s, %s\n", r->section, r->symbol);
-		fprintf(out, "   instruction: %s\n", r->insn);
+		fputs("   where:       ", out);
+		put(out, r->section);
+		fputs(", ", out);
+		put(out, r->symbol);
+		fputs("\n   instruction: ", out);
+		put(out, r->insn);
+		fputc('\n', out);
 		print_regs(out, s->arch, &r->regs);
 	}
-	fprintf(out, "\n== end: %s\n", end);
+	fputs("\n== end: ", out);
+	put(out, end);
+	fputc('\n', out);
 	if (session_console_note(s))
 		fprintf(out, "== console: %s\n", session_console_note(s));
-	else
-		fprintf(out, "== console:\n%.*s", (int)s->console_len, s->console ? s->console : "");
+	else {
+		/* The guest's own bytes: its lines and tabs, never its escapes. */
+		fputs("== console:\n", out);
+		text_write(out, s->console ? s->console : "", s->console_len, TEXT_CONSOLE);
+	}
 	if (s->console_len && s->console[s->console_len - 1] != '\n')
 		fputc('\n', out);
 }

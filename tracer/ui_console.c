@@ -2,7 +2,63 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
 #include "ui_screen.h"
+
+#define TAB_STOP 8
+
+/* One line of the guest's output as the panel shows it: escapes as
+ * printable text (text.h), so the guest never drives the terminal; of the
+ * controls, only the harmless ones a console means act: CR is dropped (the
+ * serial console sends \r\n), a tab moves to the next multiple of
+ * TAB_STOP, a backspace erases the character before it. */
+static void console_line(const char *text, size_t len, char *line, size_t cap)
+{
+	size_t at[512];		/* where each guest character starts in line */
+	int col[512];		/* ... and its column */
+	size_t k = 0, n = 0;
+	int c = 0;
+
+	for (size_t i = 0; i < len && n < sizeof at / sizeof at[0];) {
+		char piece[TAB_STOP + TEXT_CHAR_MAX];	/* a tab's spaces, or one character */
+		int w = 0;
+
+		if (text[i] == '\b') {
+			if (n > 0) {
+				n--;
+				k = at[n];
+				c = col[n];
+			}
+			i++;
+			continue;
+		}
+		if (text[i] == '\t') {
+			w = TAB_STOP - c % TAB_STOP;
+			memset(piece, ' ', (size_t)w);
+			piece[w] = '\0';
+			i++;
+		} else {
+			i += text_char(text + i, len - i, TEXT_CONSOLE, piece);
+			for (const char *p = piece; *p;) {
+				size_t b;
+
+				w += ui_screen_char(p, &b);
+				p += b;
+			}
+		}
+		size_t pl = strlen(piece);
+		if (pl == 0)
+			continue;
+		if (k + pl + 1 > cap)
+			break;
+		at[n] = k;
+		col[n++] = c;
+		memcpy(line + k, piece, pl);
+		k += pl;
+		c += w;
+	}
+	line[k] = '\0';
+}
 
 void ui_console_draw(struct ui_screen *u)
 {
@@ -45,14 +101,10 @@ void ui_console_draw(struct ui_screen *u)
 	while (y < r->y + r->h && p <= end && len) {
 		size_t e = p;
 		char line[512];
-		size_t k = 0;
 
 		while (e < end && text[e] != '\n')
 			e++;
-		for (size_t i = p; i < e && k + 1 < sizeof line; i++)
-			if (text[i] != '\r')	/* the serial console sends \r\n */
-				line[k++] = text[i] == '\t' ? ' ' : text[i];
-		line[k] = '\0';
+		console_line(text + p, e - p, line, sizeof line);
 		ui_screen_put(y++, r->x, r->w, A_NORMAL, line, 1);
 		if (e >= end)
 			break;

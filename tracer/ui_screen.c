@@ -1,4 +1,5 @@
 #include "ui_screen.h"
+#include "text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -83,15 +84,26 @@ void ui_screen_put(int y, int x, int w, attr_t attr, const char *text, int pad)
 	attron(attr);
 	move(y, x);
 	/* Count columns, not bytes: text may hold UTF-8 arrows, and Chinese
-	 * characters take two columns each. */
+	 * characters take two columns each.  Names from an ELF and what QEMU
+	 * or a stub said reach here too: each character made printable
+	 * (text.h), so none acts on the terminal. */
+	size_t left = strlen(text);
 	for (const char *p = text; *p; ) {
-		size_t len;
-		int cw = ui_screen_char(p, &len);
+		char c[TEXT_CHAR_MAX];
+		size_t used = text_char(p, left, 0, c);
+		int cw = 0;
 
+		for (const char *q = c; *q; ) {
+			size_t len;
+
+			cw += ui_screen_char(q, &len);
+			q += len;
+		}
 		if (n + cw > w)
 			break;
-		addnstr(p, (int)len);
-		p += len;
+		addstr(c);
+		p += used;
+		left -= used;
 		n += cw;
 	}
 	if (pad)

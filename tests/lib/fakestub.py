@@ -27,6 +27,9 @@ any request):
     silent    no reply, and none to anything after it
     nak       '-' instead of '+' and a reply, as if the request had come
               damaged; the request is not carried out (its resend is)
+    escape    instead of the reply, a packet of terminal escape sequences
+              and newlines (a title change, a screen clear), as a hostile
+              stub would send to whoever quotes it
     cutxml    on a qXfer:features:read, from then on serve that document
               with its includes put in place and cut short before the
               last </feature>: a target description that ends inside
@@ -334,6 +337,9 @@ class QemuConn:
         elif kind == "garbage":
             self.last = pkt
             self.send(b"+" + b"\x00\xff\r\nnoise, not a packet: hello\r\n\x7f" * 8 + pkt)
+        elif kind == "escape":
+            self.last = frame(b"\x1b]0;pwned\x07\x1b[2J\nX\r\nY")
+            self.send(b"+" + self.last)
         elif kind == "close":
             self.send(b"+" + pkt[:len(pkt) // 2])
             return False
@@ -527,7 +533,7 @@ def main():
         if mode != "qemu":
             usage("--fault goes with mode qemu")
         if opts["--fault"] not in ("badsum", "truncate", "oversize", "garbage", "close", "silent", "nak",
-                                  "cutxml"):
+                                  "cutxml", "escape"):
             usage("unknown fault " + opts["--fault"])
         fault = Fault(opts["--fault"], opts["--on"], int(opts["--nth"]))
     xml = load_fixtures() if mode == "qemu" else {}
