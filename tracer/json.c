@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "text.h"
+
 void json_string(FILE *out, const char *s, size_t len)
 {
 	fputc('"', out);
@@ -18,8 +20,18 @@ void json_string(FILE *out, const char *s, size_t len)
 			fputs("\\t", out);
 		else if (c < 0x20 || c == 0x7f)
 			fprintf(out, "\\u%04x", c);
-		else
+		else if (c < 0x80)
 			fputc(c, out);
+		else {
+			/* JSON is UTF-8: a byte that is not (a guest's console may
+			 * send any) becomes U+FFFD, the replacement character. */
+			size_t n = text_utf8_len(s + i, len - i);
+
+			if (n)
+				fwrite(s + i, 1, n, out), i += n - 1;
+			else
+				fputs("\\ufffd", out);
+		}
 	}
 	fputc('"', out);
 }

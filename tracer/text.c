@@ -3,11 +3,9 @@
 
 #include <string.h>
 
-/* How many bytes the valid UTF-8 character at s takes, or 0 if the byte at
- * s starts none (RFC 3629: no overlong forms, no surrogates, nothing past
- * U+10FFFF). */
-static size_t utf8_len(const unsigned char *s, size_t len)
+size_t text_utf8_len(const char *src, size_t len)
 {
+	const unsigned char *s = (const unsigned char *)src;
 	unsigned char lo = 0x80, hi = 0xbf;
 	size_t n;
 
@@ -41,7 +39,7 @@ size_t text_char(const char *src, size_t len, unsigned flags, char out[TEXT_CHAR
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)src;
-	size_t n = utf8_len(s, len);
+	size_t n = text_utf8_len(src, len);
 
 	if ((flags & TEXT_CONSOLE) && (s[0] == '\n' || s[0] == '\t' || s[0] == '\r')) {
 		out[0] = s[0] == '\r' ? '\0' : (char)s[0];

@@ -30,6 +30,11 @@
 /* The longest printable form of one character, with its NUL. */
 #define TEXT_CHAR_MAX 5
 
+/* How many bytes the valid UTF-8 character at src (len > 0) takes, or 0 if
+ * its first byte starts none (RFC 3629: no overlong forms, no surrogates,
+ * nothing past U+10FFFF). */
+size_t text_utf8_len(const char *src, size_t len);
+
 /* The printable form of the character at src (len > 0) into out, NUL-
  * terminated ("" for a dropped CR); returns how many bytes of src it
  * takes, at least 1. */

@@ -49,11 +49,12 @@ raw "guest printing escapes: the report" "$tmp/bs.out"
 check_match "guest printing escapes: the console as printable text, tab kept" "$out" \
 	$'^\\\\x1b\\[2J\\\\x1b\\]0;pwned\\\\x07hi\tthere$'
 check_match "guest printing escapes: a backspace shown, not done" "$out" '^abcX\\x08Y$'
+check_match "guest printing escapes: a byte that is not UTF-8 shown in hex" "$out" '^bad\\xffbyte$'
 bs 20 --batch --json "$k/escape.elf"
 check_eq "guest printing escapes: --batch --json exits 0" "$rc" 0
 raw "guest printing escapes: the JSON report" "$tmp/bs.out"
-check "guest printing escapes: the JSON console holds the bytes as sent (escaped by JSON)" \
-	python3 -c 'import json,sys; sys.exit(not json.load(open(sys.argv[1]))["console"].endswith("\x1b[2J\x1b]0;pwned\x07hi\tthere\r\nabcX\x08Y\r\n"))' "$tmp/bs.out"
+check "guest printing escapes: the JSON console holds the bytes as sent (escaped by JSON), a byte that is not UTF-8 as U+FFFD" \
+	python3 -c 'import json,sys; sys.exit(not json.load(open(sys.argv[1], encoding="utf-8"))["console"].endswith("\x1b[2J\x1b]0;pwned\x07hi\tthere\r\nabcX\x08Y\r\nbad\ufffdbyte\r\n"))' "$tmp/bs.out"
 check_clean "guest printing escapes"
 
 # ---- an ELF whose names hold escape sequences ------------------------------------

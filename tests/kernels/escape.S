@@ -1,5 +1,6 @@
 # A kernel whose console output would act on a terminal taken raw: clear the
-# screen, set the window title, then text with a tab and a backspace.
+# screen, set the window title, then text with a tab and a backspace, and
+# a byte that is not UTF-8.
 # bootscope must show all of it as printable text.
 	.section .text.entry
 	.globl _start
@@ -19,4 +20,4 @@ _start:
 3:	j	3b
 
 	.section .rodata
-msg:	.asciz	"\033[2J\033]0;pwned\007hi\tthere\nabcX\bY\n"
+msg:	.asciz	"\033[2J\033]0;pwned\007hi\tthere\nabcX\bY\nbad\377byte\n"
