@@ -33,6 +33,7 @@ enum event_kind {
 	EVENT_BREAK_CLEARED,	/* ... or cleared */
 	EVENT_POWER_OFF,	/* the guest shut the machine down (detail: QEMU's words) */
 	EVENT_QEMU_DIED,	/* QEMU ended otherwise (detail says how) */
+	EVENT_LOST,		/* the connection to a gdbstub broke (detail says how) */
 };
 
 struct event {

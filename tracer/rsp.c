@@ -120,6 +120,11 @@ static enum rsp_event idle_byte(struct rsp_parser *p, uint8_t c)
 	}
 }
 
+int rsp_in_packet(const struct rsp_parser *p)
+{
+	return p->state != ST_IDLE;
+}
+
 static enum rsp_event step(struct rsp_parser *p, uint8_t c)
 {
 	int d;

@@ -69,6 +69,10 @@ void rsp_init(struct rsp_parser *p);
  */
 enum rsp_event rsp_feed(struct rsp_parser *p, const void *buf, size_t len, size_t *used);
 
+/* 1 if the bytes fed so far end inside a packet (after its '$' or '%',
+ * before its checksum's last digit), else 0. */
+int rsp_in_packet(const struct rsp_parser *p);
+
 /*
  * Frame a payload as "$<escaped payload>#cs" followed by a NUL.  '$', '#',
  * '}' and '*' are escaped; nothing is run-length encoded.  Returns the

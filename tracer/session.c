@@ -81,6 +81,13 @@ void session_note_end(struct session *s)
 		e = event_add(&s->events, s->end_unexpected ? EVENT_QEMU_DIED : EVENT_POWER_OFF,
 			      session_pc(s));
 		qemu_exit_reason(&s->qemu, e->detail, sizeof e->detail);
+	} else if (s->target.lost) {
+		/* Someone else's QEMU: whether it still runs is theirs to see. */
+		s->end_unexpected = 1;
+		e = event_add(&s->events, EVENT_LOST, session_pc(s));
+		snprintf(e->detail, sizeof e->detail,
+			 "the connection to the gdbstub at %.60s broke in the middle of a packet: "
+			 "check that QEMU still runs, and attach again", s->target.conn.endpoint);
 	} else {
 		e = event_add(&s->events, EVENT_POWER_OFF, session_pc(s));
 		snprintf(e->detail, sizeof e->detail, "the gdbstub closed the connection: QEMU ended");
@@ -345,7 +352,7 @@ const char *session_end_reason(const struct session *s)
 	for (size_t i = event_count(&s->events); s->ended && i-- > 0;) {
 		const struct event *e = event_at(&s->events, i);
 
-		if (e->kind == EVENT_POWER_OFF || e->kind == EVENT_QEMU_DIED)
+		if (e->kind == EVENT_POWER_OFF || e->kind == EVENT_QEMU_DIED || e->kind == EVENT_LOST)
 			return e->detail;
 	}
 	return NULL;

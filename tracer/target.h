@@ -50,6 +50,7 @@ struct target {
 
 	int running;		/* a 'c' is outstanding */
 	int gone;		/* the stub closed the connection or exited */
+	int lost;		/* ... in the middle of a packet */
 	/* A reply did not come in time, or came unusable: the replies are
 	 * out of step with the requests now, so nothing more is asked
 	 * (and no one waits for another time-out on the way out). */

@@ -18,6 +18,11 @@ int target_link_gone(struct target *t)
 {
 	t->gone = 1;
 	t->running = 0;
+	if (rsp_in_packet(&t->parser)) {
+		t->lost = 1;
+		return err_set("the gdbstub at %s closed the connection in the middle of a packet: "
+			       "check that QEMU still runs", t->conn.endpoint);
+	}
 	return err_set("the gdbstub closed the connection (the guest shut down, or QEMU exited)");
 }
 

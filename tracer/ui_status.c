@@ -55,6 +55,7 @@ static void phrase(const struct session *s, const struct event *e, char *buf, si
 		break;
 	case EVENT_POWER_OFF:
 	case EVENT_QEMU_DIED:
+	case EVENT_LOST:
 		snprintf(buf, cap, "%s", e->detail);
 		break;
 	}

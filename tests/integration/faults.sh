@@ -114,6 +114,10 @@ fails oversize-m "the reset vector's bytes over 16 KiB" 'larger than 16384 bytes
 # The second g is at the firmware's entry: the middle of the walk.
 fails close-g "the stub closing in the middle of a reply" 'closed the connection' 3000 --fault close --on g --nth 2
 fails close-m "the stub closing in the middle of the reset vector's bytes" 'closed the connection' 3000 --fault close --on m
+# While the guest runs, a close in the middle of the stop reply is a lost
+# connection, not the end of someone else's QEMU.
+fails close-c "the stub closing in the middle of a stop reply" \
+	'connection to the gdbstub at unix:.* broke in the middle of a packet: check that QEMU still runs' 3000 --fault close --on c
 # bootscope waits 3 s for a reply, and then asks nothing more on the way out.
 fails silent-g "the stub falling silent mid-session" 'did not answer within 3000 ms' 4500 --fault silent --on g --nth 2
 fails silent-p "the stub falling silent in a batch of p" 'did not answer within 3000 ms' 4500 --fault silent --on p --nth 20
