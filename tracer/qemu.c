@@ -501,14 +501,18 @@ void qemu_stop(struct qemu *q)
 const char *qemu_exit_reason(const struct qemu *q, char *buf, size_t cap)
 {
 	const char *sep = q->last_err[0] ? ": " : "";
-	char raw[sizeof q->last_err + 64];
+	char raw[sizeof q->last_err + 192];
 
 	if (q->pid <= 0)
 		snprintf(raw, sizeof raw, "QEMU was not started");
 	else if (!q->exited)
 		snprintf(raw, sizeof raw, "QEMU is running");
 	else if (WIFSIGNALED(q->status))
-		snprintf(raw, sizeof raw, "QEMU was killed by signal %d%s%s", WTERMSIG(q->status), sep, q->last_err);
+		snprintf(raw, sizeof raw, "QEMU was killed by signal %d (%s)%s%s; %s", WTERMSIG(q->status),
+			 strsignal(WTERMSIG(q->status)), sep, q->last_err,
+			 WTERMSIG(q->status) == SIGKILL
+				 ? "killed from outside, or the system ran out of memory (see dmesg): start again"
+				 : "it crashed or was stopped from outside: start again, and if it recurs run QEMU by hand");
 	else
 		snprintf(raw, sizeof raw, "QEMU exited with status %d%s%s", WEXITSTATUS(q->status), sep, q->last_err);
 	/* last_err is QEMU's own stderr: printable, so the line stays one. */

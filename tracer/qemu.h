@@ -65,7 +65,7 @@ int qemu_reap(struct qemu *q);
 void qemu_stop(struct qemu *q);
 
 /* Why QEMU ended, as one line in buf: "QEMU exited with status 1:
- * qemu-system-riscv64: ..." or "QEMU was killed by signal 9"; "QEMU is
+ * qemu-system-riscv64: ..." or "QEMU was killed by signal 9 (Killed); killed from outside, ..."; "QEMU is
  * running" or "QEMU was not started" otherwise.  Returns buf. */
 const char *qemu_exit_reason(const struct qemu *q, char *buf, size_t cap);
 
