@@ -32,3 +32,11 @@ int arch_reg_index(const struct arch *a, const char *name)
 			return (int)i;
 	return -1;
 }
+
+int arch_is_call(const struct arch *a, const uint8_t *b, size_t n)
+{
+	struct arch_flow f;
+
+	a->flow(b, n, 0, &f);
+	return f.kind == ARCH_FLOW_CALL;
+}

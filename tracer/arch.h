@@ -12,8 +12,8 @@
  *    which the stack pointer;
  *  - the CPU mode of a register snapshot (struct arch_mode: RISC-V's M, S,
  *    U; an x86 would give real, protected or long mode and a ring);
- *  - instruction alignment and length, and whether an instruction is a
- *    call (for `next`);
+ *  - instruction alignment and length, and where an instruction can send
+ *    control (a call for `next`; branches and call targets for a profile);
  *  - the disassembler for a mode, by its BFD name;
  *  - the system registers in words (the CSR panel) and the description of
  *    the last trap taken into a mode (cause, faulting pc, value), which the
@@ -69,6 +69,22 @@ struct arch_trap {
 	const char *cause_reg, *pc_reg, *value_reg, *vector_reg;
 };
 
+/* Where an instruction can send control next, besides the one after it. */
+enum arch_flow_kind {
+	ARCH_FLOW_NONE,		/* falls through */
+	ARCH_FLOW_JUMP,		/* always goes elsewhere */
+	ARCH_FLOW_BRANCH,	/* goes elsewhere or falls through */
+	ARCH_FLOW_CALL,		/* links a return address */
+	ARCH_FLOW_RETURN,
+	ARCH_FLOW_INDIRECT,	/* a jump through a register, no call nor return */
+};
+
+struct arch_flow {
+	enum arch_flow_kind kind;
+	int has_target;		/* target is encoded in the instruction itself */
+	uint64_t target;
+};
+
 /* One line about the system registers, for the screen. */
 struct arch_line {
 	char text[160];
@@ -92,8 +108,9 @@ struct arch {
 	 * them at hand), or 0 if n bytes cannot tell. */
 	unsigned (*insn_len)(const uint8_t *b, size_t n);
 
-	/* Does this instruction link a return address (a call)? */
-	int (*is_call)(const uint8_t *b, size_t n);
+	/* Where the instruction at pc can send control (ARCH_FLOW_NONE when
+	 * n bytes do not hold a whole one). */
+	void (*flow)(const uint8_t *b, size_t n, uint64_t pc, struct arch_flow *out);
 
 	void (*mode_of)(const struct arch_regs *r, struct arch_mode *out);
 
@@ -117,6 +134,9 @@ const char *arch_known(void);
 
 /* The same mode (level and ring)? */
 int arch_mode_same(const struct arch_mode *a, const struct arch_mode *b);
+
+/* Does the instruction in b (n bytes) link a return address (a call)? */
+int arch_is_call(const struct arch *a, const uint8_t *b, size_t n);
 
 /* The index of register name in a's table, or -1. */
 int arch_reg_index(const struct arch *a, const char *name);

@@ -68,24 +68,79 @@ static unsigned rv_insn_len(const uint8_t *b, size_t n)
 	return n ? ((b[0] & 3) == 3 ? 4 : 2) : 0;
 }
 
-/* jal or jalr that links ra or t0 (the calling convention's link
- * registers), or c.jalr; c.jal is rv32 only. */
-static int rv_is_call(const uint8_t *b, size_t n)
+/* Bits [hi:lo] of v, moved down to bit 0. */
+static uint32_t bits(uint32_t v, unsigned hi, unsigned lo)
+{
+	return (v >> lo) & ((1u << (hi - lo + 1)) - 1);
+}
+
+static int64_t sext(uint32_t v, unsigned width)
+{
+	return (int64_t)((uint64_t)v << (64 - width)) >> (64 - width);
+}
+
+static int is_link(unsigned r)
+{
+	return r == 1 || r == 5;	/* ra, t0: the calling convention's links */
+}
+
+/* The immediates are scattered over the encoding (the ISA manual's
+ * figures for J-, B-, CJ- and CB-type); reassembled here. */
+static void rv_flow(const uint8_t *b, size_t n, uint64_t pc, struct arch_flow *out)
 {
 	unsigned len = rv_insn_len(b, n);
-	uint32_t insn;
-	unsigned rd;
+	uint32_t i;
 
+	*out = (struct arch_flow){ ARCH_FLOW_NONE, 0, 0 };
 	if (len == 0 || n < len)
-		return 0;
-	insn = (uint32_t)bytes_le(b, len);
-	rd = (insn >> 7) & 31;
+		return;
+	i = (uint32_t)bytes_le(b, len);
+	if (len == 4) {
+		unsigned rd = bits(i, 11, 7), rs1 = bits(i, 19, 15);
 
-	if (len == 2)	/* c.jalr rs1: 1001 rs1 00000 10 */
-		return (insn & 0xf07f) == 0x9002 && rd != 0;
-	if (len == 4 && ((insn & 0x7f) == 0x6f || (insn & 0x707f) == 0x67))
-		return rd == 1 || rd == 5;
-	return 0;
+		switch (i & 0x7f) {
+		case 0x6f:	/* jal */
+			out->kind = is_link(rd) ? ARCH_FLOW_CALL : ARCH_FLOW_JUMP;
+			out->has_target = 1;
+			out->target = pc + (uint64_t)sext(bits(i, 31, 31) << 20 | bits(i, 19, 12) << 12 |
+							 bits(i, 20, 20) << 11 | bits(i, 30, 21) << 1, 21);
+			return;
+		case 0x63:	/* beq, bne, blt, bge, bltu, bgeu */
+			if (bits(i, 14, 12) == 2 || bits(i, 14, 12) == 3)
+				return;	/* reserved */
+			out->kind = ARCH_FLOW_BRANCH;
+			out->has_target = 1;
+			out->target = pc + (uint64_t)sext(bits(i, 31, 31) << 12 | bits(i, 7, 7) << 11 |
+							 bits(i, 30, 25) << 5 | bits(i, 11, 8) << 1, 13);
+			return;
+		case 0x67:	/* jalr */
+			if (bits(i, 14, 12) != 0)
+				return;
+			out->kind = is_link(rd) ? ARCH_FLOW_CALL
+				  : rd == 0 && is_link(rs1) && bits(i, 31, 20) == 0 ? ARCH_FLOW_RETURN
+				  : ARCH_FLOW_INDIRECT;
+			return;
+		}
+		return;
+	}
+	unsigned op = i & 3, f3 = bits(i, 15, 13);
+
+	if (op == 1 && f3 == 5) {	/* c.j */
+		out->kind = ARCH_FLOW_JUMP;
+		out->has_target = 1;
+		out->target = pc + (uint64_t)sext(bits(i, 12, 12) << 11 | bits(i, 8, 8) << 10 |
+						 bits(i, 10, 9) << 8 | bits(i, 6, 6) << 7 | bits(i, 7, 7) << 6 |
+						 bits(i, 2, 2) << 5 | bits(i, 11, 11) << 4 | bits(i, 5, 3) << 1, 12);
+	} else if (op == 1 && (f3 == 6 || f3 == 7)) {	/* c.beqz, c.bnez */
+		out->kind = ARCH_FLOW_BRANCH;
+		out->has_target = 1;
+		out->target = pc + (uint64_t)sext(bits(i, 12, 12) << 8 | bits(i, 6, 5) << 6 |
+						 bits(i, 2, 2) << 5 | bits(i, 11, 10) << 3 | bits(i, 4, 3) << 1, 9);
+	} else if (op == 2 && f3 == 4 && bits(i, 11, 7) != 0 && bits(i, 6, 2) == 0) {
+		unsigned rs1 = bits(i, 11, 7);	/* c.jr, c.jalr */
+
+		out->kind = bits(i, 12, 12) ? ARCH_FLOW_CALL : is_link(rs1) ? ARCH_FLOW_RETURN : ARCH_FLOW_INDIRECT;
+	}
 }
 
 static const char *rv_disasm_name(const struct arch_mode *m)
@@ -179,7 +234,7 @@ const struct arch arch_riscv64 = {
 	.insn_max = 22,		/* the reserved 80..176-bit encodings libopcodes knows */
 	.bp_kind = 4,
 	.insn_len = rv_insn_len,
-	.is_call = rv_is_call,
+	.flow = rv_flow,
 	.mode_of = rv_mode_of,
 	.disasm_name = rv_disasm_name,
 	.describe = rv_describe,

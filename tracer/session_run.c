@@ -187,7 +187,7 @@ int session_next(struct session *s)
 		return -1;
 	in = session_insn(s, pc);
 	if (!in || (size_t)in->len > sizeof b || target_mem_read(&s->target, pc, b, (size_t)in->len) < 0 ||
-	    !s->arch->is_call(b, (size_t)in->len))
+	    !arch_is_call(s->arch, b, (size_t)in->len))
 		return session_step(s, 1);
 	event_begin(&s->events);
 	if (set_temp_bp(s, pc + (uint64_t)in->len) < 0)

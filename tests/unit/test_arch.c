@@ -85,12 +85,12 @@ static void test_insns(void)
 		uint8_t b[4] = { (uint8_t)cases[i].insn, (uint8_t)(cases[i].insn >> 8),
 				 (uint8_t)(cases[i].insn >> 16), (uint8_t)(cases[i].insn >> 24) };
 
-		if (!CHECK(a->insn_len(b, 2) == cases[i].len) || !CHECK(a->is_call(b, cases[i].len) == cases[i].call))
+		if (!CHECK(a->insn_len(b, 2) == cases[i].len) || !CHECK(arch_is_call(a, b, cases[i].len) == cases[i].call))
 			printf("# %s\n", cases[i].what);
 	}
 	uint8_t jal[4] = { 0xef, 0x00, 0x40, 0x03 };
 	CHECK(a->insn_len(jal, 0) == 0);
-	CHECK(!a->is_call(jal, 2));	/* half a jal is no call */
+	CHECK(!arch_is_call(a, jal, 2));	/* half a jal is no call */
 	CHECK(a->insn_align == 2 && a->insn_max >= 4);
 }
 
@@ -180,6 +180,85 @@ static void test_events(void)
 	free(l);
 }
 
+/* What objdump's mnemonic and operands say the flow is. */
+static enum arch_flow_kind objdump_flow(const char *mn, const char *ops, uint64_t *target, int *has)
+{
+	static const char *const branches[] = { "beq", "bne", "blt", "bge", "bltu", "bgeu", "beqz", "bnez",
+						"blez", "bgez", "bltz", "bgtz", "bgt", "ble", "bgtu", "bleu" };
+	const char *last = strrchr(ops, ',');
+
+	*has = 0;
+	last = last ? last + 1 : ops;
+	for (size_t i = 0; i < sizeof branches / sizeof branches[0]; i++)
+		if (strcmp(mn, branches[i]) == 0) {
+			*has = 1;
+			*target = strtoull(last, NULL, 16);
+			return ARCH_FLOW_BRANCH;
+		}
+	if (strcmp(mn, "j") == 0 || strcmp(mn, "jal") == 0) {
+		*has = 1;
+		*target = strtoull(last, NULL, 16);
+		/* "jal 80000560" links ra; "jal t0,..." links t0; others jump */
+		if (strcmp(mn, "j") == 0)
+			return ARCH_FLOW_JUMP;
+		return last == ops || strncmp(ops, "ra,", 3) == 0 || strncmp(ops, "t0,", 3) == 0
+			       ? ARCH_FLOW_CALL : ARCH_FLOW_JUMP;
+	}
+	if (strcmp(mn, "ret") == 0)
+		return ARCH_FLOW_RETURN;
+	if (strcmp(mn, "jr") == 0)
+		return strcmp(ops, "ra") == 0 || strcmp(ops, "t0") == 0 ? ARCH_FLOW_RETURN : ARCH_FLOW_INDIRECT;
+	if (strcmp(mn, "jalr") == 0)	/* "jalr a5" links ra */
+		return strchr(ops, ',') && strncmp(ops, "ra,", 3) != 0 && strncmp(ops, "t0,", 3) != 0
+			       ? ARCH_FLOW_INDIRECT : ARCH_FLOW_CALL;
+	return ARCH_FLOW_NONE;
+}
+
+/* flow() against objdump on every instruction of an ELF: the kinds, and
+ * the targets objdump prints.  OpenSBI has thousands of each kind. */
+static void test_flow(const char *what, const char *elf)
+{
+	char cmd[4200], line[512];
+	int n = 0, bad = 0, kinds[ARCH_FLOW_INDIRECT + 1] = { 0 };
+	FILE *p;
+
+	snprintf(cmd, sizeof cmd, "riscv64-unknown-elf-objdump -d '%s' 2>/dev/null", elf);
+	p = popen(cmd, "r");
+	while (p && fgets(line, sizeof line, p)) {
+		unsigned long long addr;
+		char hex[16], mn[32], ops[256] = "";
+		uint8_t b[4];
+		struct arch_flow f;
+		uint64_t want = 0;
+		int has;
+
+		line[strcspn(line, "\n")] = '\0';
+		/* "    80000038:\t0a081463          \tbnez\ta6,800000e0 <x>" */
+		if (sscanf(line, " %llx:\t%15s %31s %255[^\n]", &addr, hex, mn, ops) < 3 || strlen(hex) % 4)
+			continue;
+		uint32_t word = (uint32_t)strtoul(hex, NULL, 16);
+		size_t len = strlen(hex) / 2;
+		for (size_t i = 0; i < len; i++)
+			b[i] = (uint8_t)(word >> (8 * i));
+		enum arch_flow_kind k = objdump_flow(mn, ops, &want, &has);
+		arch_riscv64.flow(b, len, addr, &f);
+		n++;
+		kinds[k]++;
+		if (f.kind != k || f.has_target != has || (has && f.target != want)) {
+			if (bad++ < 10)
+				printf("# %s 0x%llx %s %s: objdump %d 0x%llx, bootscope %d %d 0x%llx\n", what, addr, mn,
+				       ops, k, (unsigned long long)want, f.kind, f.has_target,
+				       (unsigned long long)f.target);
+		}
+	}
+	CHECK(p != NULL && pclose(p) == 0);
+	printf("# %s: %d instructions; %d jumps, %d branches, %d calls, %d returns, %d indirect\n", what, n,
+	       kinds[ARCH_FLOW_JUMP], kinds[ARCH_FLOW_BRANCH], kinds[ARCH_FLOW_CALL], kinds[ARCH_FLOW_RETURN],
+	       kinds[ARCH_FLOW_INDIRECT]);
+	CHECK(n > 100);
+	CHECK_EQ_U64(bad, 0);
+}
+
 int main(void)
 {
 	const char *top = getenv("TOP");
@@ -189,5 +268,10 @@ int main(void)
 	test_insns();
 	test_snapshot();
 	test_events();
+	char elf[4096];
+	snprintf(elf, sizeof elf, "%s/build/kernel.elf", top && *top ? top : ".");
+	test_flow("kernel", elf);
+	/* Debian's OpenSBI, as QEMU loads it by default (see docs/virt-boot.md). */
+	test_flow("OpenSBI", "/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.elf");
 	return check_done();
 }
