@@ -6,37 +6,9 @@
 #include "err.h"
 #include "json.h"
 #include "text.h"
+#include "walk.h"
 
-/* What the machine looked like at a stage's entry. */
-struct record {
-	int number;
-	const char *name;
-	uint64_t entry;
-	const char *mode;
-	char section[64];
-	char symbol[128];
-	char insn[80];
-	struct arch_regs regs;
-};
-
-static void take(struct session *s, struct record *r)
-{
-	const struct code_line *in = session_insn(s, session_pc(s));
-	const char *sec;
-
-	r->number = s->stage ? s->stage->number : 0;
-	r->name = s->stage ? s->stage->name : "unknown";
-	r->entry = session_pc(s);
-	r->mode = s->mode.name;
-	sec = stage_section_of(&s->model, r->entry, NULL, NULL);
-	snprintf(r->section, sizeof r->section, "%s", sec ? sec : "unknown");
-	if (stage_symbol_of(&s->model, r->entry, r->symbol, sizeof r->symbol) < 0)
-		snprintf(r->symbol, sizeof r->symbol, "unknown");
-	snprintf(r->insn, sizeof r->insn, "%s", in ? in->text : "(unreadable)");
-	r->regs = s->regs;
-}
-
-static void print_json(FILE *out, struct session *s, const struct record *r, int n, const char *end)
+static void print_json(FILE *out, struct session *s, const struct walk_stop *r, int n, const char *end)
 {
 	const struct arch *a = s->arch;
 
@@ -107,7 +79,7 @@ static void put(FILE *out, const char *text)
 	text_write(out, text, strlen(text), 0);
 }
 
-static void print_text(FILE *out, struct session *s, const struct record *r, int n, const char *end)
+static void print_text(FILE *out, struct session *s, const struct walk_stop *r, int n, const char *end)
 {
 	fprintf(out, "kernel:   %s\nfirmware: %s\n", s->opts.kernel ? s->opts.kernel : "(none)",
 		s->firmware ? s->firmware->path : s->opts.bios ? s->opts.bios : "default");
@@ -140,56 +112,13 @@ static void print_text(FILE *out, struct session *s, const struct record *r, int
 int report_run(struct session *s, int json, int timeout_ms, FILE *out,
 	       volatile sig_atomic_t *cancel)
 {
-	struct record rec[STAGE_MAX + 1];
-	char sym[128];
-	int n = 0;
-	char end[256] = "stopped";
+	struct walk w;
 
-	take(s, &rec[n++]);
-	int lost = 0;
-	while (!s->ended && !*cancel && s->stage && stage_next(&s->model, s->stage) && n <= STAGE_MAX) {
-		const struct stage *next = stage_next(&s->model, s->stage);
-
-		if (session_run_to_next_stage(s) < 0 || session_wait(s, timeout_ms, cancel) < 0)
-			return -1;
-		if (s->ended || *cancel)
-			break;
-		if (s->stage != next || session_pc(s) != next->entry) {
-			/* The boot went somewhere else: say where, do not
-			 * pretend it was the next stage. */
-			if (stage_symbol_of(&s->model, session_pc(s), sym, sizeof sym) < 0)
-				snprintf(sym, sizeof sym, "unknown");
-			snprintf(end, sizeof end,
-				 "never reached stage %d (%s) at 0x%" PRIx64 ": stopped at 0x%" PRIx64
-				 " <%s>; bootscope --check says why", next->number, next->name, next->entry,
-				 session_pc(s), sym);
-			lost = 1;
-			break;
-		}
-		take(s, &rec[n++]);
-	}
-	if (!s->ended && !*cancel && !lost) {
-		if (session_continue(s) < 0)
-			return -1;
-		int rc = session_wait(s, timeout_ms, cancel);
-		if (rc < 0)
-			return -1;
-		if (rc == 1)
-			snprintf(end, sizeof end, "still running after %.1f s: stopped at 0x%" PRIx64,
-				 timeout_ms / 1000.0, session_pc(s));
-	}
-	if (*cancel)
-		snprintf(end, sizeof end, "interrupted");
-	else if (s->ended)
-		snprintf(end, sizeof end, "%s", session_end_reason(s));
-	session_console_drain(s);
-	/* A guest that powers off ends QEMU; anything else that ended it (a
-	 * kill, a crash) is a failure of the run, not a report. */
-	if (s->ended && s->end_unexpected)
-		return err_set("%s", session_end_reason(s));
+	if (walk_run(s, timeout_ms, cancel, &w) < 0)
+		return -1;
 	if (json)
-		print_json(out, s, rec, n, end);
+		print_json(out, s, w.stops, w.n, w.end);
 	else
-		print_text(out, s, rec, n, end);
+		print_text(out, s, w.stops, w.n, w.end);
 	return 0;
 }
