@@ -78,32 +78,41 @@ const struct stage *stage_find(const struct stage_model *m, enum stage_kind kind
 	return NULL;
 }
 
-static int label_of(const struct stage_model *m, uint64_t addr, char *buf, size_t cap)
+const struct stage_label *stage_label_at(const struct stage_model *m, uint64_t addr)
 {
 	for (int i = 0; i < m->nlabels; i++) {
 		const struct stage_label *l = &m->labels[i];
 
-		if (addr >= l->addr && addr - l->addr < l->len) {
-			image_symbol_format(buf, cap, l->name, addr - l->addr);
-			return 0;
-		}
+		if (addr >= l->addr && addr - l->addr < l->len)
+			return l;
 	}
-	return -1;
+	return NULL;
+}
+
+const struct image_symbol *stage_symbol_at(const struct stage_model *m, uint64_t addr)
+{
+	const struct stage *s = stage_of(m, addr);
+	const struct image_symbol *sym = s && s->image ? image_symbol_at(s->image, addr) : NULL;
+
+	/* A stripped firmware keeps a few dynamic symbols; an address far past
+	 * the end of the nearest one belongs to some other, nameless code. */
+	if (sym && sym->size && addr - sym->addr >= sym->size && addr - sym->addr > STAGE_SYMBOL_REACH)
+		return NULL;
+	return sym;
 }
 
 int stage_symbol_of(const struct stage_model *m, uint64_t addr, char *buf, size_t cap)
 {
 	const struct stage *s = stage_of(m, addr);
-	const struct image_symbol *sym = s && s->image ? image_symbol_at(s->image, addr) : NULL;
+	const struct stage_label *l = s && !s->image ? stage_label_at(m, addr) : NULL;
+	const struct image_symbol *sym = stage_symbol_at(m, addr);
 
 	if (cap)
 		buf[0] = '\0';
-	if (s && !s->image && label_of(m, addr, buf, cap) == 0)
+	if (l) {
+		image_symbol_format(buf, cap, l->name, addr - l->addr);
 		return 0;
-	/* A stripped firmware keeps a few dynamic symbols; an address far past
-	 * the end of the nearest one belongs to some other, nameless code. */
-	if (sym && sym->size && addr - sym->addr >= sym->size && addr - sym->addr > STAGE_SYMBOL_REACH)
-		sym = NULL;
+	}
 	if (!sym)
 		return -1;
 	image_symbol_format(buf, cap, sym->name, addr - sym->addr);

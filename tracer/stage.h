@@ -96,6 +96,14 @@ const struct stage *stage_next(const struct stage_model *m, const struct stage *
 /* The first stage of this kind, or NULL. */
 const struct stage *stage_find(const struct stage_model *m, enum stage_kind kind);
 
+/* The label of image-less code that holds addr, or NULL. */
+const struct stage_label *stage_label_at(const struct stage_model *m, uint64_t addr);
+
+/* The image's symbol for addr (image_symbol_at), unless addr lies far past
+ * a sized symbol's end (stripped code keeps a few symbols, which name
+ * nothing around them); NULL if none. */
+const struct image_symbol *stage_symbol_at(const struct stage_model *m, uint64_t addr);
+
 /* "name" or "name+0x10" for addr into buf: 0, or -1 when no symbol or
  * label names it (buf is then ""). */
 int stage_symbol_of(const struct stage_model *m, uint64_t addr, char *buf, size_t cap);
