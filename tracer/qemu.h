@@ -69,4 +69,9 @@ void qemu_stop(struct qemu *q);
  * running" or "QEMU was not started" otherwise.  Returns buf. */
 const char *qemu_exit_reason(const struct qemu *q, char *buf, size_t cap);
 
+/* For a crash handler: SIGKILL QEMU's process group (not reaped) and
+ * remove its socket, stderr file and directory, with async-signal-safe
+ * calls only and without changing q.  qemu_stop is the orderly end. */
+void qemu_abandon(const struct qemu *q);
+
 #endif
