@@ -352,6 +352,7 @@ int main(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "bootscope: %s\n", err_msg());
 	session_end(&s);
+	sig_crash_qemu(NULL);	/* a leak report at exit comes after main's frame */
 	if (!rc && main_cancel)
 		rc = 1;
 	if (batch)

@@ -8,6 +8,10 @@
 
 #include "qemu.h"
 
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 /* Sent ones whose default ends the process; the real-time signals too
  * (sig_ends).  Not SIGPIPE: ignored on purpose, see sig.h. */
 static const int sig_sent[] = {
@@ -68,13 +72,11 @@ static struct sigaction sig_before[NSIG];
 /* A stack overflow is a SIGSEGV with no stack left to handle it on. */
 static char sig_stack[1 << 16];
 
-static void on_crash(int sig, siginfo_t *si, void *ctx)
+/* The terminal back, QEMU and its directory gone: once. */
+static void last_resort(void)
 {
-	int saved = errno;
 	const struct qemu *q = sig_qemu;
-	const struct sigaction *before = &sig_before[sig];
 
-	(void)ctx;
 	if (sig_leave_len > 0) {
 		if (write(STDOUT_FILENO, sig_leave, (size_t)sig_leave_len) < 0)
 			(void)0;	/* nothing more to try */
@@ -85,6 +87,15 @@ static void on_crash(int sig, siginfo_t *si, void *ctx)
 	sig_qemu = NULL;	/* once, should the next handler crash too */
 	if (q)
 		qemu_abandon(q);
+}
+
+static void on_crash(int sig, siginfo_t *si, void *ctx)
+{
+	int saved = errno;
+	const struct sigaction *before = &sig_before[sig];
+
+	(void)ctx;
+	last_resort();
 	sigaction(sig, before, NULL);
 	errno = saved;
 	/* A fault handed to a handler of before (AddressSanitizer's) happens
@@ -109,6 +120,11 @@ void sig_crash_init(void)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < NCRASH; i++)
 		sigaction(sig_crashes[i], &sa, &sig_before[sig_crashes[i]]);
+#ifdef __SANITIZE_ADDRESS__
+	/* A sanitizer's report ends in _exit(1) unless abort_on_error is set
+	 * (then it is a SIGABRT, above): clean up on that way out too. */
+	__sanitizer_set_death_callback(last_resort);
+#endif
 }
 
 void sig_crash_qemu(const struct qemu *q)
