@@ -91,6 +91,7 @@ static void usage(FILE *out)
 	      "  -V, --version         the version\n"
 	      "\n"
 	      "Exit status: 0 all well, 1 a failure (or --check found a problem), 2 bad usage.\n"
+	      "A signal (SIGTERM, SIGQUIT, ...) ends it cleanly, and then by that signal (128 + N).\n"
 	      "The --batch --json report: {\"kernel\", \"firmware\", \"stages\": [{\"number\", \"name\", \"entry\",\n"
 	      "\"priv\", \"section\", \"symbol\", \"instruction\", \"registers\": {\"pc\", \"zero\", \"ra\", ...,\n"
 	      "and every system register the gdbstub has}}], \"end\", \"console\"}; numbers are hex strings.\n",

@@ -18,7 +18,12 @@
  * and directory removed -- and then hands the signal on to whoever had it
  * before (the default action, or AddressSanitizer's handler, whose report
  * must not be lost).  A kill -ABRT is taken for an abort(): the same
- * last resort is enough for it.
+ * last resort is enough for it.  SIGTRAP is a breakpoint instruction's
+ * (a debugger of bootscope sees it before any handler does), so it is a
+ * crash too.  A sanitizer's report that ends in _exit (no abort_on_error)
+ * gets the last resort through the sanitizer's death callback; UBSan's,
+ * in GCC's separate libubsan, does not (it ends in _exit(1) and leaves the
+ * directory; QEMU still dies with bootscope, PR_SET_PDEATHSIG).
  *
  * SIGPIPE stays ignored (a write to a closed pipe fails with EPIPE and is
  * reported); SIGTSTP, SIGTTIN, SIGTTOU and SIGCONT are job control, which
