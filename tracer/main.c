@@ -1,9 +1,15 @@
 /* main: the command line, the wiring, and the exit codes.
  *
- * Exit status: 0 all well, 1 something failed at run time, 2 a usage
- * error.  Every failure is one line on stderr that says what is wrong and
- * what to do; the session is always ended (QEMU stopped, socket removed)
- * and the terminal restored before exit.
+ * Exit status: 0 all well (also q, or Ctrl-C twice, in the screen), 1
+ * something failed at run time, 2 a usage error.  Every failure is one line
+ * on stderr that says what is wrong and what to do; the session is always
+ * ended (QEMU stopped, socket removed) and the terminal restored before
+ * exit.  A signal that ends bootscope (any but the screen's Ctrl-C, see
+ * sig.h) ends it in the same order -- the report printed as far as it
+ * got, the screen put away, the session ended -- and then by that signal
+ * again, so the shell sees 128 + its number (130 for SIGINT in --batch,
+ * 143 for SIGTERM, 131 and maybe a core for SIGQUIT).  A crash does the
+ * least of that which is safe in a signal handler, and is the same crash.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +30,7 @@
 #include "err.h"
 #include "report.h"
 #include "session.h"
+#include "sig.h"
 #include "ui.h"
 
 #define BOOTSCOPE_VERSION "0.1"
@@ -87,6 +94,7 @@ static void usage(FILE *out)
 	      "  -V, --version         the version\n"
 	      "\n"
 	      "Exit status: 0 all well, 1 a failure (or --check found a problem), 2 bad usage.\n"
+	      "A signal (SIGTERM, SIGQUIT, ...) ends it cleanly, and then by that signal (128 + N).\n"
 	      "The --batch --json report: {\"kernel\", \"firmware\", \"stages\": [{\"number\", \"name\", \"entry\",\n"
 	      "\"priv\", \"section\", \"symbol\", \"instruction\", \"registers\": {\"pc\", \"zero\", \"ra\", ...,\n"
 	      "and every system register the gdbstub has}}], \"end\", \"console\"}; numbers are hex strings.\n",
@@ -189,14 +197,17 @@ static int run_check(const struct session_opts *o, int json, int timeout_ms)
 	int fatal = doctor_static(&d, o, b, qemu_ram_size(o->qemu_args, o->nqemu_args, b->ram_default));
 
 	if (!fatal && !main_cancel) {
+		sig_crash_qemu(&s.qemu);
 		if (session_start(&s, o) < 0)
 			doctor_add(&d, "start", d.n ? "the findings above say why QEMU would not start" : "see what QEMU says", "%s", err_msg());
 		else if (doctor_dynamic(&d, &s, timeout_ms, &main_cancel) < 0) {
 			fprintf(stderr, "bootscope: %s\n", err_msg());
 			session_end(&s);
+			sig_crash_qemu(NULL);
 			return 1;
 		}
 		session_end(&s);
+		sig_crash_qemu(NULL);	/* s goes with this frame */
 	}
 	doctor_print(&d, o, json, stdout);
 	return d.n || main_cancel ? 1 : 0;
@@ -320,12 +331,11 @@ int main(int argc, char **argv)
 	if (!uo.lessons)
 		uo.lessons = beside_binary("walkthrough/lessons.txt", lbuf, sizeof lbuf);
 
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	/* No SA_RESTART: a blocking call in the walk returns EINTR and the
+	 * walk sees main_cancel. */
+	sig_catch(on_signal, 0, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	sig_crash_init();
 
 	struct session s;
 	int rc = 0;
@@ -338,12 +348,17 @@ int main(int argc, char **argv)
 	static char report_buf[1 << 16];
 	if (batch || check)
 		setvbuf(stdout, report_buf, _IOFBF, sizeof report_buf);
-	if (check)
-		return run_check(&o, json, (int)(timeout_s * 1000)) | finish_stdout("the report");
+	if (check) {
+		rc = run_check(&o, json, (int)(timeout_s * 1000)) | finish_stdout("the report");
+		if (main_cancel)
+			sig_reraise(main_cancel);
+		return rc;
+	}
 	if (!batch && ui_check_terminal() < 0) {
 		fprintf(stderr, "bootscope: %s\n", err_msg());
 		return 1;
 	}
+	sig_crash_qemu(&s.qemu);
 	if (session_start(&s, &o) < 0)
 		rc = 1;
 	else if (batch)
@@ -353,9 +368,12 @@ int main(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "bootscope: %s\n", err_msg());
 	session_end(&s);
+	sig_crash_qemu(NULL);	/* a leak report at exit comes after main's frame */
 	if (!rc && main_cancel)
 		rc = 1;
 	if (batch)
 		rc |= finish_stdout("the report");
+	if (main_cancel)
+		sig_reraise(main_cancel);
 	return rc;
 }

@@ -543,3 +543,29 @@ uint64_t qemu_ram_size(const char *const *args, int nargs, uint64_t dflt)
 	}
 	return dflt;
 }
+
+/* Only async-signal-safe calls, and q only read: a crash handler's.  The
+ * names are joined by hand, since snprintf is not safe there. */
+void qemu_abandon(const struct qemu *q)
+{
+	static const char *const names[] = { SOCK_NAME, ERR_NAME };
+	char path[sizeof q->dir + 16];
+	size_t n = 0;
+
+	if (q->pid > 0 && !q->exited)	/* reaped: its id may be someone else's */
+		signal_group(q, SIGKILL);
+	while (n < sizeof q->dir - 1 && q->dir[n])
+		n++;
+	if (n == 0)
+		return;
+	memcpy(path, q->dir, n);
+	path[n] = '/';
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		size_t k = strlen(names[i]);
+
+		memcpy(path + n + 1, names[i], k + 1);
+		unlink(path);
+	}
+	path[n] = '\0';
+	rmdir(path);
+}

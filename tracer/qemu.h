@@ -65,12 +65,18 @@ int qemu_reap(struct qemu *q);
 void qemu_stop(struct qemu *q);
 
 /* Why QEMU ended, as one line in buf: "QEMU exited with status 1:
- * qemu-system-riscv64: ..." or "QEMU was killed by signal 9 (Killed); killed from outside, ..."; "QEMU is
- * running" or "QEMU was not started" otherwise.  Returns buf. */
+ * qemu-system-riscv64: ..." or "QEMU was killed by signal 9 (Killed);
+ * killed from outside, ..."; "QEMU is running" or "QEMU was not started"
+ * otherwise.  Returns buf. */
 const char *qemu_exit_reason(const struct qemu *q, char *buf, size_t cap);
 
 /* The RAM size that `-m` among the QEMU arguments asks for (dflt if none
  * does); 0 if it cannot be read. */
 uint64_t qemu_ram_size(const char *const *args, int nargs, uint64_t dflt);
+
+/* For a crash handler: SIGKILL QEMU's process group (not reaped) and
+ * remove its socket, stderr file and directory, with async-signal-safe
+ * calls only and without changing q.  qemu_stop is the orderly end. */
+void qemu_abandon(const struct qemu *q);
 
 #endif

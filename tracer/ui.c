@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "err.h"
+#include "sig.h"
 #include "ui_screen.h"
 
 static int ui_sigpipe[2] = { -1, -1 };
@@ -28,8 +29,32 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
-static const int ui_signals[] = { SIGWINCH, SIGCHLD, SIGINT, SIGTERM, SIGHUP };
+/* Besides these, every signal that ends bootscope (sig_catch). */
+static const int ui_signals[] = { SIGWINCH, SIGCHLD };
 #define NSIG_UI (sizeof ui_signals / sizeof ui_signals[0])
+
+/* What puts the terminal back without curses, for a crash (sig.h):
+ * endwin's work that matters, as this terminal spells it. */
+static void leave_escape(void)
+{
+	static const char *const caps[] = { "sgr0", "rmkx", "cnorm", "rmcup" };
+	char buf[128] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+		const char *v = tigetstr(caps[i]);
+		size_t k;
+
+		if (!v || v == (const char *)-1)
+			continue;
+		k = strlen(v);
+		if (n + k >= sizeof buf)
+			break;
+		memcpy(buf + n, v, k + 1);
+		n += k;
+	}
+	sig_crash_screen(buf);
+}
 
 int ui_check_terminal(void)
 {
@@ -429,8 +454,8 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *cancel)
 {
 	struct ui_screen u = { .s = s, .code_follow = 1, .show_lesson = 1 };
-	struct sigaction old[NSIG_UI], sa = { .sa_handler = on_signal };
-	int rc;
+	struct sigaction old[NSIG_UI], old_ends[NSIG], sa = { .sa_handler = on_signal };
+	int rc = 0;
 
 	if (pipe2(ui_sigpipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		return err_set("pipe: %s", strerror(errno));
@@ -438,8 +463,9 @@ int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *ca
 	sa.sa_flags = SA_RESTART;
 	for (size_t i = 0; i < NSIG_UI; i++)
 		sigaction(ui_signals[i], &sa, &old[i]);
-	if (*cancel)	/* a signal came while QEMU was starting */
-		on_signal(SIGTERM);
+	sig_catch(on_signal, SA_RESTART, old_ends);
+	if (*cancel)	/* a signal came while QEMU was starting: no screen */
+		goto out;
 
 	/* The user's locale; one that is not installed (zh_CN.UTF-8 on a bare
 	 * server) still gets UTF-8, so arrows and Chinese lessons draw. */
@@ -460,15 +486,19 @@ int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *ca
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	setup_colors(&u);
+	leave_escape();
 	resize(&u);
 
 	session_view_code(s);	/* the code panel draws from what is fetched at stops */
 	rc = loop(&u, cancel);
 
 	endwin();
+	sig_crash_screen(NULL);
+out:
 	lesson_free(u.lessons);
 	for (size_t i = 0; i < NSIG_UI; i++)
 		sigaction(ui_signals[i], &old[i], NULL);
+	sig_restore(old_ends);
 	close(ui_sigpipe[0]);
 	close(ui_sigpipe[1]);
 	ui_sigpipe[0] = ui_sigpipe[1] = -1;

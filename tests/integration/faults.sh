@@ -213,18 +213,33 @@ check_eq "QEMU SIGKILLed: one line on stderr" "$(printf '%s' "$err" | grep -c ''
 check_match "QEMU SIGKILLed: the line names QEMU's death" "$err" '^bootscope: .*QEMU .*(killed|signal 9)'
 check_clean "QEMU SIGKILLed"
 
-for sig in INT TERM HUP; do
+# Every signal that ends bootscope: the report as far as it got, QEMU and
+# its directory gone, and then the signal itself (128 + its number).
+for sig in INT TERM HUP QUIT USR1 USR2 ALRM PWR RTMIN; do
 	qmp_args "SIG$sig"
 	start_bg "SIG$sig" --batch --timeout 30 "${qmp[@]}" "$tmp/k/spin.elf"
 	check_guest_in "SIG$sig to bootscope --batch: before the signal, the guest runs free in the kernel's loop at spin" \
 		"$tmp/SIG$sig.qmp" "$spin" "$spin_end"
 	[ -n "$bpid" ] && kill -"$sig" "$bpid"
 	end_bg "SIG$sig"
-	check "SIG$sig to bootscope --batch: exits non-zero (got $brc)" test "$brc" -ne 0
+	check_eq "SIG$sig to bootscope --batch: killed by SIG$sig" "$brc" $((128 + $(kill -l "$sig")))
+	check_match "SIG$sig to bootscope --batch: the report says interrupted" "$(cat "$tmp/SIG$sig.out")" '^== end: interrupted$'
 	check "SIG$sig to bootscope --batch: within 3 s (took $ms ms)" test "$ms" -lt 3000
 	check "SIG$sig to bootscope --batch: at most one line on stderr" test "$(printf '%s' "$err" | grep -c '')" -le 1
 	check "SIG$sig to bootscope --batch: its QEMU (pid ${qpid:-?}) is gone" test -n "$qpid" -a ! -e "/proc/$qpid"
 	check_clean "SIG$sig to bootscope --batch"
+done
+# The doctor the same.
+for sig in QUIT USR1; do
+	qmp_args "check-SIG$sig"
+	start_bg "check-SIG$sig" --check --timeout 30 "${qmp[@]}" "$tmp/k/spin.elf"
+	check_guest_in "SIG$sig to bootscope --check: before the signal, the kernel runs in its loop at spin" \
+		"$tmp/check-SIG$sig.qmp" "$spin" "$spin_end"
+	[ -n "$bpid" ] && kill -"$sig" "$bpid"
+	end_bg "check-SIG$sig"
+	check_eq "SIG$sig to bootscope --check: killed by SIG$sig" "$brc" $((128 + $(kill -l "$sig")))
+	check "SIG$sig to bootscope --check: its QEMU (pid ${qpid:-?}) is gone" test -n "$qpid" -a ! -e "/proc/$qpid"
+	check_clean "SIG$sig to bootscope --check"
 done
 
 # A kernel that traps at its first instruction, over and over: OpenSBI

@@ -30,13 +30,14 @@ check_match "QEMU killed: the line is about QEMU" "$err" '^bootscope: .*QEMU'
 check_restored "QEMU killed"
 check_clean "QEMU killed"
 
-# SIGTERM and SIGHUP to bootscope: it ends, and undoes everything.
+# SIGTERM and SIGHUP to bootscope: it undoes everything, then ends by the
+# signal (signals.sh has the others).
 for sig in TERM HUP; do
 	tui_start 100x30
 	check_screen "SIG$sig: bootscope is up" '^ pc 0x1000 '
 	kill -"$sig" "$bs_pid"
 	tui_exit_status
-	check "SIG$sig: bootscope exits (status '$rc')" test -n "$rc"
+	check_eq "SIG$sig: bootscope ends by SIG$sig, after its cleanup" "$rc" $((128 + $(kill -l "$sig")))
 	check "SIG$sig: at most one line on stderr" test "$(grep -c . "$files/bs.err")" -le 1
 	check_restored "SIG$sig"
 	check_clean "SIG$sig"
