@@ -399,6 +399,41 @@ static int handle_signal(struct ui_screen *u, int sig, long long *last_int, vola
 	}
 }
 
+/* While a reply is awaited (session_watch_waits), the screen still
+ * answers: a resize redraws, and q, Ctrl-C or a signal that ends
+ * bootscope gives the wait up -- a silent gdbstub would otherwise hold
+ * the screen for the whole reply time-out.  Such a signal goes back on
+ * the pipe, for the loop to handle once the session has returned. */
+static int waiting(void *ctx, int waited_ms, int limit_ms)
+{
+	struct ui_screen *u = ctx;
+	unsigned char sig;
+	char msg[120];
+	int ch;
+
+	while (read(ui_sigpipe[0], &sig, 1) == 1) {
+		if (sig == SIGWINCH) {
+			resize(u);
+			draw(u);
+		} else if (sig != SIGCHLD) {	/* a dead QEMU closes the socket anyway */
+			if (sig != SIGINT && write(ui_sigpipe[1], &sig, 1) < 0)
+				(void)0;	/* the pipe is full: the loop ends anyway */
+			return 1;
+		}
+	}
+	while ((ch = getch()) != ERR)
+		if (ch == 'q') {
+			u->quit = 1;
+			return 1;
+		}
+	snprintf(msg, sizeof msg, "waiting for the gdbstub: %.1f s of %.1f s (q or Ctrl-C gives up)",
+		 waited_ms / 1000.0, limit_ms / 1000.0);
+	say(u, 0, msg);
+	ui_status_draw(u);
+	refresh();
+	return 0;
+}
+
 static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 {
 	struct session *s = u->s;
@@ -443,11 +478,13 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 		if (pfd[0].revents) {
 			int ch;
 			while ((ch = getch()) != ERR)
-				if (key(u, ch))
+				if (key(u, ch) || u->quit)
 					return 0;
 		}
 		if (session_steps_left(s) && session_steps_run(s) < 0)
 			say(u, 1, err_msg());
+		if (u->quit)
+			return 0;
 	}
 }
 
@@ -490,7 +527,9 @@ int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *ca
 	resize(&u);
 
 	session_view_code(s);	/* the code panel draws from what is fetched at stops */
+	session_watch_waits(s, waiting, &u);
 	rc = loop(&u, cancel);
+	session_watch_waits(s, NULL, NULL);
 
 	endwin();
 	sig_crash_screen(NULL);

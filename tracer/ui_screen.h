@@ -56,6 +56,7 @@ struct ui_screen {
 	int show_lesson;	/* the pane is on (l) */
 	char message[200];	/* an error or hint for the status line */
 	int message_is_error;
+	int quit;		/* q was pressed while a reply was awaited */
 };
 
 /* Attributes for a colour, with a monochrome fallback. */

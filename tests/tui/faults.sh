@@ -99,9 +99,35 @@ tui_keys s
 check_screen "stub silent: s again fails at once, saying why" 'stopped answering properly earlier' 1
 quits "stub silent"
 
+# While a reply is awaited the screen answers: the status line counts the
+# wait, a resize redraws, and q quits -- all well before the 3 s time-out.
+attached "stub silent, q" silent
+check_screen "stub silent: the status line says it waits, and how to give up" \
+	'waiting for the gdbstub: [0-9.]+ s of 3\.0 s \(q or Ctrl-C gives up\)' 2
+tui resize-window -t t -x 60 -y 20
+check_screen "stub silent: a resize while waiting redraws at once (too small now)" 'terminal is 60x20' 1
+tui resize-window -t t -x 100 -y 30
+check_screen "stub silent: back to 100x30 while waiting" '^ pc 0x1000 ' 1
+quits "stub silent, q while waiting"
+
+# Ctrl-C gives the wait up; the gdbstub is not asked anything more.
+attached "stub silent, Ctrl-C" silent
+check_screen "stub silent, Ctrl-C: waiting" 'waiting for the gdbstub' 2
+tui_keys C-c
+check_screen "stub silent, Ctrl-C: gave up at once" 'gave up waiting for the gdbstub at unix:.* after [0-9]+ ms' 1
+check "stub silent, Ctrl-C: bootscope still runs" kill -0 "$bs_pid"
+tui_keys s
+check_screen "stub silent, Ctrl-C: s then fails at once, saying why" 'stopped answering properly earlier' 1
+quits "stub silent, Ctrl-C"
+
+# A connection that breaks in the middle of a reply is lost: like a QEMU
+# that died, bootscope ends with one line that says so.
 attached "stub closes mid-reply" close
-check_screen "stub closes mid-reply: the status line says the connection closed" 'closed the connection' 3
-quits "stub closes mid-reply"
+tui_exit_status
+check_eq "stub closes mid-reply: bootscope exits 1" "$rc" 1
+check_match "stub closes mid-reply: the line says the connection broke" "$(cat "$files/bs.err")" \
+	'^bootscope: the connection to the gdbstub at unix:.* broke in the middle of a packet'
+ended "stub closes mid-reply"
 
 attached "stub sends 20000 bytes" oversize
 check_screen "stub sends 20000 bytes: the status line says larger than 16384 bytes" 'larger than 16384 bytes' 3

@@ -26,7 +26,8 @@ tui_exit_status
 check "QEMU killed: bootscope exits non-zero (got '$rc')" test -n "$rc" -a "$rc" != 0
 err=$(cat "$files/bs.err")
 check_eq "QEMU killed: one line on stderr" "$(printf '%s\n' "$err" | grep -c .)" 1
-check_match "QEMU killed: the line is about QEMU" "$err" '^bootscope: .*QEMU'
+check_match "QEMU killed: the line names the signal and what to do" "$err" \
+	'^bootscope: QEMU was killed by signal 9 \(Killed\); killed from outside, .*: start again$'
 check_restored "QEMU killed"
 check_clean "QEMU killed"
 
