@@ -5,6 +5,8 @@
  *	gdb.sock   the gdbstub's unix socket (absent with a TCP port)
  *	qemu.err   QEMU's stderr; a file rather than a pipe, so a chatty QEMU
  *	           (-d ...) never blocks on a pipe nobody drains
+ *	count.live the counting plugin's running total (with a plugin)
+ *	count.out  its counts per address, written when QEMU ends
  *
  * The command line is
  *
@@ -39,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -48,6 +51,11 @@
 
 #define SOCK_NAME "gdb.sock"
 #define ERR_NAME "qemu.err"
+#define LIVE_NAME "count.live"
+#define OUT_NAME "count.out"
+
+/* Everything that may be in the directory, for removing it. */
+static const char *const dir_files[] = { SOCK_NAME, ERR_NAME, LIVE_NAME, OUT_NAME };
 #define DIR_NAME "bootscope.XXXXXX"
 
 static void sleep_ms(long ms)
@@ -110,6 +118,55 @@ static char *opt_escaped(const char *before, const char *value, const char *afte
 	}
 	strcpy(p, after);
 	return s;
+}
+
+/* -plugin's value: the plugin, and the plugin's files in QEMU's directory. */
+static char *plugin_arg(const char *plugin, const char *dir)
+{
+	char *a = opt_escaped("file=", plugin, ",out="), *b = opt_escaped("", dir, "/" OUT_NAME ",live="),
+	     *c = opt_escaped("", dir, "/" LIVE_NAME), *s = NULL;
+
+	if (a && b && c && asprintf(&s, "%s%s%s", a, b, c) < 0)
+		s = NULL;
+	free(a);
+	free(b);
+	free(c);
+	return s;
+}
+
+/* The plugin made its counter file when QEMU loaded it, before the
+ * gdbstub came up. */
+static int map_live(struct qemu *q)
+{
+	char path[sizeof q->dir + 16];
+	void *p;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/" LIVE_NAME, q->dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set("the counting plugin did not start in QEMU (%s: %s): rebuild it with make",
+			       path, strerror(errno));
+	p = mmap(NULL, sizeof *q->live, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return err_set("cannot map the counting plugin's counter (%s): rebuild it with make", strerror(errno));
+	q->live = p;
+	return 0;
+}
+
+int qemu_insns(const struct qemu *q, uint64_t *out)
+{
+	if (!q->live)
+		return -1;
+	*out = *q->live;	/* the plugin's file is little-endian, as every host we build on */
+	return 0;
+}
+
+const char *qemu_counts_path(const struct qemu *q, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s/" OUT_NAME, q->dir);
+	return buf;
 }
 
 static int port_msg(int port)
@@ -355,7 +412,7 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 	static const struct qemu_opts none;
 	static const char *const fixed[] = { "-monitor", "none", "-serial", "stdio", "-S" };
 	size_t nfixed = sizeof fixed / sizeof fixed[0], nmachine = 0;
-	char *gdb = NULL, *loader = NULL, addr[32], **argv = NULL;
+	char *gdb = NULL, *loader = NULL, *plugin = NULL, addr[32], **argv = NULL;
 	int argc = 0, tcp, r = -1, listen_fd = -1, client = -1;
 	long deadline;
 
@@ -387,8 +444,10 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 	snprintf(addr, sizeof addr, ",addr=0x%llx", (unsigned long long)o->loader_addr);
 	if (o->loader_file)
 		loader = opt_escaped("loader,file=", o->loader_file, addr);
-	argv = calloc(nmachine + nfixed + 12 + (size_t)o->nextra, sizeof *argv);
-	if (!gdb || !argv || (o->loader_file && !loader)) {
+	if (o->plugin)
+		plugin = plugin_arg(o->plugin, q->dir);
+	argv = calloc(nmachine + nfixed + 14 + (size_t)o->nextra, sizeof *argv);
+	if (!gdb || !argv || (o->loader_file && !loader) || (o->plugin && !plugin)) {
 		err_set("out of memory while building QEMU's command line: free some memory and try again");
 		goto out;
 	}
@@ -406,6 +465,8 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 		ARG("-kernel"), ARG(o->kernel);
 	if (loader)
 		ARG("-device"), ARG(loader);
+	if (plugin)
+		ARG("-plugin"), ARG(plugin);
 	for (int i = 0; i < o->nextra; i++)
 		ARG(o->extra[i]);
 #undef ARG
@@ -420,7 +481,7 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 			goto out;
 		}
 		if (tcp ? probe_tcp(listen_fd, &client, o->gdb_port) == 0 : probe_unix(q) == 0) {
-			r = 0;
+			r = o->plugin ? map_live(q) : 0;
 			break;
 		}
 		if (clock_ms() >= deadline) {
@@ -440,6 +501,7 @@ out:
 		qemu_stop(q);
 	free(gdb);
 	free(loader);
+	free(plugin);
 	free(argv);
 	return r;
 }
@@ -465,6 +527,22 @@ static void signal_group(const struct qemu *q, int sig)
 		kill(q->pid, sig);
 }
 
+int qemu_finish(struct qemu *q, int timeout_ms)
+{
+	long long deadline = clock_ms() + timeout_ms;
+
+	if (q->pid <= 0)
+		return err_set("QEMU was not started");
+	if (!qemu_reap(q))
+		signal_group(q, SIGTERM);
+	while (!qemu_reap(q)) {
+		if (clock_ms() >= deadline)
+			return err_set("QEMU did not end within %d ms of SIGTERM", timeout_ms);
+		sleep_ms(5);
+	}
+	return 0;
+}
+
 void qemu_stop(struct qemu *q)
 {
 	char path[sizeof q->dir + 16];
@@ -488,11 +566,15 @@ void qemu_stop(struct qemu *q)
 	if (q->console_fd >= 0)
 		close(q->console_fd);
 	q->console_fd = -1;
+	if (q->live) {
+		munmap((void *)q->live, sizeof *q->live);
+		q->live = NULL;
+	}
 	if (q->dir[0]) {
-		snprintf(path, sizeof path, "%s/" SOCK_NAME, q->dir);
-		unlink(path);
-		snprintf(path, sizeof path, "%s/" ERR_NAME, q->dir);
-		unlink(path);
+		for (size_t i = 0; i < sizeof dir_files / sizeof dir_files[0]; i++) {
+			snprintf(path, sizeof path, "%s/%s", q->dir, dir_files[i]);
+			unlink(path);
+		}
 		rmdir(q->dir);
 		q->dir[0] = '\0';
 	}
@@ -548,7 +630,6 @@ uint64_t qemu_ram_size(const char *const *args, int nargs, uint64_t dflt)
  * names are joined by hand, since snprintf is not safe there. */
 void qemu_abandon(const struct qemu *q)
 {
-	static const char *const names[] = { SOCK_NAME, ERR_NAME };
 	char path[sizeof q->dir + 16];
 	size_t n = 0;
 
@@ -560,10 +641,10 @@ void qemu_abandon(const struct qemu *q)
 		return;
 	memcpy(path, q->dir, n);
 	path[n] = '/';
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		size_t k = strlen(names[i]);
+	for (size_t i = 0; i < sizeof dir_files / sizeof dir_files[0]; i++) {
+		size_t k = strlen(dir_files[i]);
 
-		memcpy(path + n + 1, names[i], k + 1);
+		memcpy(path + n + 1, dir_files[i], k + 1);
 		unlink(path);
 	}
 	path[n] = '\0';

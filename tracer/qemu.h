@@ -32,6 +32,7 @@ struct qemu_opts {
 	const char *const *extra;  /* appended verbatim: "-m", "256M", "-smp", "2", ... */
 	int nextra;
 	int gdb_port;              /* 0: private unix socket; else tcp on 127.0.0.1:PORT */
+	const char *plugin;        /* the counting plugin (plugin/count.c) to load, or NULL */
 };
 
 struct qemu {
@@ -42,6 +43,7 @@ struct qemu {
 	char dir[108];             /* private directory (mode 0700); "" once removed */
 	char endpoint[128];        /* "unix:DIR/gdb.sock" or "127.0.0.1:PORT", for the transport */
 	char last_err[256];        /* last line QEMU wrote to stderr, captured when it exits */
+	const volatile uint64_t *live; /* the plugin's running total, mapped; NULL without */
 };
 
 /* Start QEMU paused (-S) on the board's machine and wait up to timeout_ms
@@ -69,6 +71,19 @@ void qemu_stop(struct qemu *q);
  * killed from outside, ..."; "QEMU is running" or "QEMU was not started"
  * otherwise.  Returns buf. */
 const char *qemu_exit_reason(const struct qemu *q, char *buf, size_t cap);
+
+/* Instructions executed since QEMU started, from the counting plugin's
+ * running total (exact while the CPU is stopped).  0, or -1 without the
+ * plugin. */
+int qemu_insns(const struct qemu *q, uint64_t *out);
+
+/* Where the counting plugin writes its counts when QEMU ends, into buf. */
+const char *qemu_counts_path(const struct qemu *q, char *buf, size_t cap);
+
+/* End QEMU so that it runs its exit path (the plugin then writes its
+ * counts): SIGTERM, and wait up to timeout_ms for it to exit.  0 once it
+ * has exited (also by itself, earlier), -1 with err_set() if it did not. */
+int qemu_finish(struct qemu *q, int timeout_ms);
 
 /* The RAM size that `-m` among the QEMU arguments asks for (dflt if none
  * does); 0 if it cannot be read. */

@@ -154,6 +154,7 @@ static int start(struct session *s, const struct session_opts *o)
 			.bios = o->bios, .kernel = load.qemu_kernel,
 			.loader_file = load.loader, .loader_addr = load.loader_addr,
 			.extra = o->qemu_args, .nextra = o->nqemu_args, .gdb_port = o->gdb_port,
+			.plugin = o->plugin,
 		};
 		s->own_qemu = 1;
 		if (qemu_start(&s->qemu, &qo, 5000) < 0)
@@ -252,6 +253,8 @@ int session_restart(struct session *s)
 	s->temp_bp_set = 0;
 	if (target_monitor(&s->target, "system_reset", out, sizeof out) < 0)
 		return -1;
+	if (qemu_insns(&s->qemu, &s->insns_at_reset) < 0)
+		s->insns_at_reset = 0;
 	memset(s->steps, 0, sizeof s->steps);
 	s->steps_left = 0;
 	code_forget(&s->code);
@@ -261,6 +264,14 @@ int session_restart(struct session *s)
 		return -1;
 	s->have_prev = 0;
 	event_add(&s->events, EVENT_RESTARTED, session_pc(s));
+	return 0;
+}
+
+int session_insns(const struct session *s, uint64_t *out)
+{
+	if (!s->qemu_started || qemu_insns(&s->qemu, out) < 0)
+		return -1;
+	*out -= s->insns_at_reset;	/* the plugin counts from QEMU's start */
 	return 0;
 }
 

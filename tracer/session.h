@@ -43,6 +43,7 @@ struct session_opts {
 	int nqemu_args;
 	int gdb_port;			/* 0: private unix socket */
 	int timeout_ms;			/* for one gdbstub reply */
+	const char *plugin;		/* the counting plugin to load into QEMU, or NULL */
 	/* Called while a reply is awaited (see struct target's waiting);
 	 * set with session_watch_waits(), and kept across restarts. */
 	int (*waiting)(void *ctx, int waited_ms, int limit_ms);
@@ -69,6 +70,7 @@ struct session {
 	const struct arch *arch;	/* the board's, checked against the stub's */
 	struct qemu qemu;
 	int own_qemu;			/* we started it, so we stop it */
+	uint64_t insns_at_reset;	/* the counting plugin's total at the last system_reset */
 	int qemu_started;
 	struct target target;
 	int target_open;
@@ -117,6 +119,10 @@ int session_restart(struct session *s);
  * screen stays alive); fn's nonzero return gives the wait up, which ends
  * the session's use of the gdbstub.  NULL: just wait. */
 void session_watch_waits(struct session *s, int (*fn)(void *ctx, int waited_ms, int limit_ms), void *ctx);
+
+/* Instructions executed since reset, when the counting plugin runs in
+ * QEMU (session_opts.plugin): 0, or -1 without it. */
+int session_insns(const struct session *s, uint64_t *out);
 
 /* Read the guest's console output that has arrived (never blocks).
  * Returns 1 if anything new came, else 0. */

@@ -21,6 +21,7 @@ static void take(struct session *s, struct walk_stop *r)
 		snprintf(r->symbol, sizeof r->symbol, "unknown");
 	snprintf(r->insn, sizeof r->insn, "%s", in ? in->text : "(unreadable)");
 	r->regs = s->regs;
+	r->have_icount = session_insns(s, &r->icount) == 0;
 }
 
 int walk_run(struct session *s, int timeout_ms, volatile sig_atomic_t *cancel, struct walk *w)

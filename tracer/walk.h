@@ -22,6 +22,8 @@ struct walk_stop {
 	char symbol[128];
 	char insn[80];
 	struct arch_regs regs;
+	int have_icount;
+	uint64_t icount;	/* instructions executed before it (session_insns) */
 };
 
 struct walk {
