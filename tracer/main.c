@@ -28,6 +28,7 @@
 #include "bytes.h"
 #include "doctor.h"
 #include "err.h"
+#include "profile_report.h"
 #include "report.h"
 #include "session.h"
 #include "sig.h"
@@ -65,7 +66,13 @@ static void usage(FILE *out)
 	      "  --check               the layout doctor: check the files, then run the\n"
 	      "                        kernel briefly and say why it does not boot\n"
 	      "                        e.g. bootscope --check build/kernel.elf\n"
-	      "  --json                the report as one JSON object (with --batch or --check)\n"
+	      "  --profile             run the boot with QEMU counting every instruction, and\n"
+	      "                        say where they went: per stage, section, function, loop\n"
+	      "                        (exact counts, from reset to power-off or --timeout)\n"
+	      "  --profile-out DIR     --profile, and write DIR/boot.folded (for flamegraph.pl,\n"
+	      "                        speedscope) and DIR/boot.trace.json (Perfetto, chrome://tracing)\n"
+	      "  --json                the report as one JSON object (with --batch, --check\n"
+	      "                        or --profile)\n"
 	      "  --timeout SECONDS     how long the kernel may run (--batch: after the last\n"
 	      "                        stage; --check: to its entry and after; default 5)\n"
 	      "  --reply-timeout SECONDS\n"
@@ -217,11 +224,13 @@ int main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_TIMEOUT, OPT_BIOS, OPT_BIOS_SYMS, OPT_LOAD, OPT_SYMBOLS,
 	       OPT_ATTACH, OPT_QEMU, OPT_QEMU_ARG, OPT_GDB_PORT, OPT_BATCH, OPT_CHECK, OPT_LANG,
-	       OPT_LESSONS, OPT_REPLY_TIMEOUT };
+	       OPT_LESSONS, OPT_REPLY_TIMEOUT, OPT_PROFILE, OPT_PROFILE_OUT };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "profile", no_argument, NULL, OPT_PROFILE },
+		{ "profile-out", required_argument, NULL, OPT_PROFILE_OUT },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "reply-timeout", required_argument, NULL, OPT_REPLY_TIMEOUT },
 		{ "bios", required_argument, NULL, OPT_BIOS },
@@ -240,9 +249,10 @@ int main(int argc, char **argv)
 	};
 	struct session_opts o = { .bios = "default" };
 	const char *qemu_args[MAX_QEMU_ARGS];
-	int batch = 0, check = 0, json = 0, c;
+	int batch = 0, check = 0, profile = 0, json = 0, c;
+	const char *profile_out = NULL;
 	double timeout_s = 5, reply_s;
-	char kbuf[PATH_MAX], lbuf[PATH_MAX];
+	char kbuf[PATH_MAX], lbuf[PATH_MAX], pbuf[PATH_MAX];
 	struct ui_opts uo = { 0 };
 	uint64_t v;
 
@@ -253,6 +263,8 @@ int main(int argc, char **argv)
 		case OPT_BATCH: batch = 1; break;
 		case OPT_CHECK: check = 1; break;
 		case OPT_JSON: json = 1; break;
+		case OPT_PROFILE: profile = 1; break;
+		case OPT_PROFILE_OUT: profile = 1, profile_out = optarg; break;
 		case OPT_TIMEOUT:
 			if (parse_timeout(optarg, &timeout_s) < 0)
 				return usage_error("--timeout wants seconds from 0.001 to 86400, e.g. --timeout 5, not \"%s\"",
@@ -313,12 +325,12 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return usage_error("one kernel at a time; got also \"%s\"", argv[optind + 1]);
-	if (json && !batch && !check)
-		return usage_error("%s goes with --batch or --check", "--json");
-	if (batch && check)
-		return usage_error("%s: choose one", "--batch or --check");
-	if (check && o.attach)
-		return usage_error("%s starts its own QEMU: drop --attach", "--check");
+	if (json && !batch && !check && !profile)
+		return usage_error("%s goes with --batch, --check or --profile", "--json");
+	if (batch + check + profile > 1)
+		return usage_error("%s: choose one", "--batch, --check or --profile");
+	if ((check || profile) && o.attach)
+		return usage_error("%s starts its own QEMU: drop --attach", check ? "--check" : "--profile");
 	/* They shape a QEMU that bootscope starts; the QEMU attached to is
 	 * the user's, started with options of their own. */
 	if (o.attach && (o.gdb_port || o.qemu || o.nqemu_args))
@@ -330,6 +342,11 @@ int main(int argc, char **argv)
 		o.kernel = "build/kernel.elf";	/* not there: the message will say how to build it */
 	if (!uo.lessons)
 		uo.lessons = beside_binary("walkthrough/lessons.txt", lbuf, sizeof lbuf);
+	if (profile && !(o.plugin = beside_binary("bootscope-count.so", pbuf, sizeof pbuf))) {
+		fputs("bootscope: the counting plugin bootscope-count.so is not beside bootscope: build it with make\n",
+		      stderr);
+		return 1;
+	}
 
 	/* No SA_RESTART: a blocking call in the walk returns EINTR and the
 	 * walk sees main_cancel. */
@@ -340,13 +357,15 @@ int main(int argc, char **argv)
 	struct session s;
 	int rc = 0;
 
-	if ((batch || check) && main_stdout_closed)	/* not worth starting QEMU for */
+	int report = batch || check || profile;
+
+	if (report && main_stdout_closed)	/* not worth starting QEMU for */
 		return finish_stdout("the report");
 	/* The report in one write at the end, so that the error of a write
 	 * that fails (ENOSPC) is still in errno when finish_stdout() asks;
 	 * stdio's 4 KiB buffer would flush, fail and lose it midway. */
 	static char report_buf[1 << 16];
-	if (batch || check)
+	if (report)
 		setvbuf(stdout, report_buf, _IOFBF, sizeof report_buf);
 	if (check) {
 		rc = run_check(&o, json, (int)(timeout_s * 1000)) | finish_stdout("the report");
@@ -354,7 +373,7 @@ int main(int argc, char **argv)
 			sig_reraise(main_cancel);
 		return rc;
 	}
-	if (!batch && ui_check_terminal() < 0) {
+	if (!report && ui_check_terminal() < 0) {
 		fprintf(stderr, "bootscope: %s\n", err_msg());
 		return 1;
 	}
@@ -363,6 +382,8 @@ int main(int argc, char **argv)
 		rc = 1;
 	else if (batch)
 		rc = report_run(&s, json, (int)(timeout_s * 1000), stdout, &main_cancel) < 0;
+	else if (profile)
+		rc = profile_report_run(&s, json, (int)(timeout_s * 1000), profile_out, stdout, &main_cancel) < 0;
 	else
 		rc = ui_run(&s, &uo, &main_cancel) < 0;
 	if (rc)
@@ -371,7 +392,7 @@ int main(int argc, char **argv)
 	sig_crash_qemu(NULL);	/* a leak report at exit comes after main's frame */
 	if (!rc && main_cancel)
 		rc = 1;
-	if (batch)
+	if (report)
 		rc |= finish_stdout("the report");
 	if (main_cancel)
 		sig_reraise(main_cancel);

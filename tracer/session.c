@@ -275,6 +275,22 @@ int session_insns(const struct session *s, uint64_t *out)
 	return 0;
 }
 
+int session_finish(struct session *s, int timeout_ms)
+{
+	if (!s->qemu_started)
+		return err_set("attached to someone else's QEMU: bootscope does not end it");
+	if (qemu_finish(&s->qemu, timeout_ms) < 0)
+		return -1;
+	s->ended = 1;
+	s->running = 0;
+	return 0;
+}
+
+const char *session_counts_path(const struct session *s, char *buf, size_t cap)
+{
+	return qemu_counts_path(&s->qemu, buf, cap);
+}
+
 void session_watch_waits(struct session *s, int (*fn)(void *ctx, int waited_ms, int limit_ms), void *ctx)
 {
 	s->opts.waiting = fn;

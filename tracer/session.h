@@ -124,6 +124,14 @@ void session_watch_waits(struct session *s, int (*fn)(void *ctx, int waited_ms, 
  * QEMU (session_opts.plugin): 0, or -1 without it. */
 int session_insns(const struct session *s, uint64_t *out);
 
+/* End the QEMU bootscope started so that it runs its exit path (the
+ * counting plugin writes its counts then), waiting up to timeout_ms: 0
+ * once it has exited, -1 with err_set().  The session is ended after. */
+int session_finish(struct session *s, int timeout_ms);
+
+/* Where the counting plugin writes its counts when QEMU ends, into buf. */
+const char *session_counts_path(const struct session *s, char *buf, size_t cap);
+
 /* Read the guest's console output that has arrived (never blocks).
  * Returns 1 if anything new came, else 0. */
 int session_console_drain(struct session *s);
