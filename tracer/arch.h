@@ -85,6 +85,25 @@ struct arch_flow {
 	uint64_t target;
 };
 
+/* A call into the firmware (RISC-V: an SBI call, an ecall from S mode),
+ * named from the registers at the call. */
+struct arch_call {
+	int known;		/* the architecture could decode it at all */
+	uint64_t ext, func;	/* RISC-V: extension id (a7) and function id (a6) */
+	char ext_name[32];	/* "BASE", "SRST", "legacy" */
+	char name[48];		/* the function: "probe_extension", "console_putchar" */
+	char args[160];		/* the arguments as the specification names them:
+				   "ch='H'", "reset_type=shutdown reset_reason=none" */
+};
+
+/* What a firmware call returned, read when it is back in the caller. */
+struct arch_call_result {
+	int64_t error;		/* RISC-V: a0, 0 for SBI_SUCCESS */
+	const char *error_name;	/* "SBI_SUCCESS", "SBI_ERR_NOT_SUPPORTED", ... */
+	uint64_t value;		/* a1 */
+	int has_value;		/* the function returns a value besides the error */
+};
+
 /* One line about the system registers, for the screen. */
 struct arch_line {
 	char text[160];
