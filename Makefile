@@ -119,7 +119,7 @@ $(BUILD)/obj $(BUILD)/tests/unit:
 
 # ---- the QEMU plugin ----------------------------------------------------------
 # Loaded into QEMU, so never sanitized: one build, in build/, whatever SAN
-# says (the SAN=1 tests use the same file).  Its qemu_plugin_* calls are
+# says (a SAN=1 bootscope loads this same file).  Its qemu_plugin_* calls are
 # resolved against the QEMU binary that loads it.
 PLUGIN_CFLAGS := -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                  -Wmissing-prototypes -fPIC -shared -fvisibility=hidden
