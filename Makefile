@@ -43,6 +43,8 @@ TRACER_OBJ := $(TRACER_SRC:tracer/%.c=$(BUILD)/obj/%.o)
 LIB_OBJ    := $(filter-out $(BUILD)/obj/main.o,$(TRACER_OBJ))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+# The QEMU plugin (plugin/count.c): see its rule below.
+PLUGIN     := build/bootscope-count.so
 
 KERNEL_SRC := $(wildcard kernel/*.c kernel/*.S)
 KERNEL_OBJ := $(patsubst kernel/%,build/kernel/%.o,$(KERNEL_SRC))
@@ -68,7 +70,7 @@ all: kernel tracer
 
 kernel: build/kernel.elf build/os.bin build/kernel.asm build/kernel.sym
 
-tracer: $(BUILD)/bootscope $(UNIT_BIN)
+tracer: $(BUILD)/bootscope $(UNIT_BIN) $(PLUGIN)
 
 # ---- kernel rules -----------------------------------------------------------
 build/kernel/%.c.o: kernel/%.c $(wildcard kernel/*.h) | build/kernel
@@ -114,6 +116,18 @@ $(BUILD)/obj $(BUILD)/tests/unit:
 	mkdir -p $@
 
 -include $(TRACER_OBJ:.o=.d)
+
+# ---- the QEMU plugin ----------------------------------------------------------
+# Loaded into QEMU, so never sanitized: one build, in build/, whatever SAN
+# says (a SAN=1 bootscope loads this same file).  Its qemu_plugin_* calls are
+# resolved against the QEMU binary that loads it.
+PLUGIN_CFLAGS := -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+                 -Wmissing-prototypes -fPIC -shared -fvisibility=hidden
+
+$(PLUGIN): plugin/count.c plugin/qemu_plugin.h
+	@mkdir -p build
+	$(call say,CC,$@)
+	$(Q)$(CC) $(PLUGIN_CFLAGS) $< -o $@ -lpthread
 
 # ---- running ----------------------------------------------------------------
 run: deps
