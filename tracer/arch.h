@@ -64,6 +64,7 @@ struct arch_trap {
 	int interrupt;		/* an interrupt rather than an exception */
 	uint64_t pc;		/* where it happened */
 	uint64_t value;		/* the faulting address or instruction */
+	struct arch_mode from;	/* the mode it was taken from */
 	/* How the registers are called, for messages: "mcause", "mepc",
 	 * "mtval", and the one that says where traps go, "mtvec". */
 	const char *cause_reg, *pc_reg, *value_reg, *vector_reg;
@@ -83,6 +84,23 @@ struct arch_flow {
 	enum arch_flow_kind kind;
 	int has_target;		/* target is encoded in the instruction itself */
 	uint64_t target;
+};
+
+/* What an instruction does to the boot's story: a call into a more
+ * privileged mode, a return from a trap, a wait for an interrupt, a write
+ * to a system register that changes how the machine boots. */
+enum arch_story_kind {
+	ARCH_STORY_NONE,
+	ARCH_STORY_CALL,	/* RISC-V ecall */
+	ARCH_STORY_RETURN,	/* mret, sret */
+	ARCH_STORY_WAIT,	/* wfi */
+	ARCH_STORY_SYSREG,	/* csrw mtvec, stvec, satp, medeleg, mideleg */
+};
+
+struct arch_story {
+	enum arch_story_kind kind;
+	const char *name;	/* "ecall", "mret", "csrw" */
+	int reg;		/* SYSREG: the register written, an index into regs */
 };
 
 /* A call into the firmware (RISC-V: an SBI call, an ecall from S mode),
@@ -143,6 +161,20 @@ struct arch {
 
 	/* The trap registers of mode m (its cause, pc and value). */
 	void (*trap)(const struct arch_regs *r, const struct arch_mode *m, struct arch_trap *out);
+
+	/* What the instruction in b does to the boot's story. */
+	void (*story)(const uint8_t *b, size_t n, struct arch_story *out);
+
+	/* Where a trap would land now, in every mode that takes traps;
+	 * returns how many (at most max). */
+	size_t (*trap_vectors)(const struct arch_regs *r, uint64_t *out, size_t max);
+
+	/* The firmware call the registers make at a call instruction
+	 * (known 0 if none: RISC-V's ecall is an SBI call from S mode only),
+	 * and what it returned, from the registers once back in the caller. */
+	void (*call)(const struct arch_regs *r, struct arch_call *out);
+	void (*call_result)(const struct arch_regs *at_call, const struct arch_regs *back,
+			    struct arch_call_result *out);
 };
 
 /* The architecture whose target descriptions say tdesc_arch, or NULL. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arch_riscv64_sbi.h"
 #include "bytes.h"
 
 /* Indexes into the table below. */
@@ -220,6 +221,93 @@ static void rv_trap(const struct arch_regs *r, const struct arch_mode *m, struct
 		.cause_reg = rv_regs[cause].name, .pc_reg = rv_regs[epc].name,
 		.value_reg = rv_regs[tval].name, .vector_reg = rv_regs[tvec].name,
 	};
+	/* The mode trapped from is kept in mstatus.MPP (bits 12:11) for M,
+	 * sstatus.SPP (bit 8) for S. */
+	if (machine && r->ok[RV_MSTATUS])
+		arch_riscv64_mode((r->v[RV_MSTATUS] >> 11) & 3, &out->from);
+	else if (!machine && r->ok[RV_SSTATUS])
+		arch_riscv64_mode((r->v[RV_SSTATUS] >> 8) & 1, &out->from);
+	else
+		arch_riscv64_mode(UINT64_MAX, &out->from);
+}
+
+/* The CSRs whose writes change how the machine boots, by CSR number. */
+static const struct { unsigned csr; int reg; } rv_story_csrs[] = {
+	{ 0x305, RV_MTVEC }, { 0x105, RV_STVEC }, { 0x180, RV_SATP },
+	{ 0x302, RV_MEDELEG }, { 0x303, RV_MIDELEG },
+};
+
+static void rv_story(const uint8_t *b, size_t n, struct arch_story *out)
+{
+	uint32_t i;
+
+	*out = (struct arch_story){ ARCH_STORY_NONE, "", -1 };
+	if (rv_insn_len(b, n) != 4 || n < 4)
+		return;
+	i = (uint32_t)bytes_le(b, 4);
+	switch (i) {
+	case 0x00000073: *out = (struct arch_story){ ARCH_STORY_CALL, "ecall", -1 }; return;
+	case 0x30200073: *out = (struct arch_story){ ARCH_STORY_RETURN, "mret", -1 }; return;
+	case 0x10200073: *out = (struct arch_story){ ARCH_STORY_RETURN, "sret", -1 }; return;
+	case 0x10500073: *out = (struct arch_story){ ARCH_STORY_WAIT, "wfi", -1 }; return;
+	}
+	unsigned f3 = bits(i, 14, 12), src = bits(i, 19, 15);
+
+	/* csrrw/csrrwi always write; csrrs/csrrc and their immediate forms
+	 * only with a nonzero source (else they are reads). */
+	if ((i & 0x7f) != 0x73 || f3 == 0 || f3 == 4 || ((f3 & 3) != 1 && src == 0))
+		return;
+	for (size_t k = 0; k < sizeof rv_story_csrs / sizeof rv_story_csrs[0]; k++)
+		if (rv_story_csrs[k].csr == bits(i, 31, 20)) {
+			*out = (struct arch_story){ ARCH_STORY_SYSREG, "csr write", rv_story_csrs[k].reg };
+			return;
+		}
+}
+
+/* tvec's low two bits: 0 direct (every trap at the base), 1 vectored
+ * (interrupt i at base + 4 * i). */
+static size_t rv_trap_vectors(const struct arch_regs *r, uint64_t *out, size_t max)
+{
+	static const int tvecs[] = { RV_MTVEC, RV_STVEC };
+	size_t n = 0;
+
+	for (size_t k = 0; k < 2; k++) {
+		uint64_t v = r->v[tvecs[k]], base = v & ~(uint64_t)3;
+
+		if (!r->ok[tvecs[k]])
+			continue;
+		for (unsigned irq = 0; irq < ((v & 3) == 1 ? 16 : 1) && n < max; irq++) {
+			uint64_t at = base + 4 * irq;
+			size_t j = 0;
+
+			while (j < n && out[j] != at)
+				j++;
+			if (j == n)
+				out[n++] = at;
+		}
+	}
+	return n;
+}
+
+/* An ecall from S mode is an SBI call: a7 the extension, a6 the function,
+ * a0-a5 the arguments; a0 and a1 hold the answer once back in S mode. */
+static void rv_call(const struct arch_regs *r, struct arch_call *out)
+{
+	uint64_t a[6];
+
+	memset(out, 0, sizeof *out);
+	if (!r->ok[RV_PRIV] || r->v[RV_PRIV] != 1)
+		return;
+	for (int k = 0; k < 6; k++)
+		a[k] = r->v[RV_X0 + 10 + k];
+	arch_riscv64_sbi_call(r->v[RV_X0 + 17], r->v[RV_X0 + 16], a, out);
+}
+
+static void rv_call_result(const struct arch_regs *at_call, const struct arch_regs *back,
+			   struct arch_call_result *out)
+{
+	arch_riscv64_sbi_result(at_call->v[RV_X0 + 17], at_call->v[RV_X0 + 16], back->v[RV_X0 + 10],
+				back->v[RV_X0 + 11], out);
 }
 
 const struct arch arch_riscv64 = {
@@ -239,4 +327,8 @@ const struct arch arch_riscv64 = {
 	.disasm_name = rv_disasm_name,
 	.describe = rv_describe,
 	.trap = rv_trap,
+	.story = rv_story,
+	.trap_vectors = rv_trap_vectors,
+	.call = rv_call,
+	.call_result = rv_call_result,
 };

@@ -1,7 +1,8 @@
 /* event: what happened during a session, as data.
  *
  * The session records each thing that happened -- a stage entered, a
- * breakpoint hit, steps taken, a mode change, the guest powering off --
+ * breakpoint hit, steps taken, a mode change, a trap, a return from one, a
+ * firmware call, a write to a system register, the guest powering off --
  * as a struct in a bounded log, in order.  The screen, the batch report
  * and the doctor each phrase events for themselves; nothing here formats
  * a message or names a key.  Events caused by one command (a step that
@@ -16,7 +17,7 @@
 
 #include "arch.h"
 
-#define EVENT_MAX 256	/* the newest are kept */
+#define EVENT_MAX 65536	/* the newest are kept; a whole boot has about a thousand */
 
 enum event_kind {
 	EVENT_PAUSED,		/* the session began, the CPU paused at pc */
@@ -34,6 +35,12 @@ enum event_kind {
 	EVENT_POWER_OFF,	/* the guest shut the machine down (detail: QEMU's words) */
 	EVENT_QEMU_DIED,	/* QEMU ended otherwise (detail says how) */
 	EVENT_LOST,		/* the connection to a gdbstub broke (detail says how) */
+	/* The boot's story (session_story.c): */
+	EVENT_TRAP,		/* a trap taken at pc (trap), from `from` into `to`, to handler addr */
+	EVENT_RETURN,		/* a return from a trap (name) at pc, from `from` to `to`, to addr */
+	EVENT_CALL,		/* a firmware call (call) at pc; result once it came back */
+	EVENT_SYSREG,		/* the instruction at pc wrote register reg: old_value -> value */
+	EVENT_WAIT,		/* a wait for an interrupt at pc */
 };
 
 struct event {
@@ -45,15 +52,34 @@ struct event {
 	int stage;		/* index of a stage entered; -1 for none */
 	struct arch_mode from, to;
 	char detail[200];	/* how QEMU ended, in its own words */
+
+	unsigned long number;	/* its place in the log since event_log_init: 0, 1, ... */
+	int have_insn;
+	uint64_t insn;		/* instructions executed since reset (when counted) */
+	const char *name;	/* the instruction: "mret", "ecall", "csr write" */
+	struct arch_trap trap;
+	struct arch_call call;
+	int result_known;
+	struct arch_call_result result;
+	int reg;		/* SYSREG: an index into the architecture's registers */
+	uint64_t old_value, value;
 };
 
 struct event_log {
-	struct event ev[EVENT_MAX];
-	size_t first, n;	/* a ring: the oldest kept, and how many */
+	struct event *ev;	/* a ring, grown up to EVENT_MAX */
+	size_t cap, first, n;	/* its room, the oldest kept, and how many */
+	unsigned long added;	/* events added since event_log_init */
 	unsigned long command;	/* the current command's number */
+	/* Instructions executed since reset, for each new event (NULL: not
+	 * counted): 0, or -1 when unknown. */
+	int (*insns)(void *ctx, uint64_t *out);
+	void *insns_ctx;
 };
 
+/* Empty the log (its memory is kept for the next events). */
 void event_log_init(struct event_log *l);
+
+void event_log_free(struct event_log *l);
 
 /* A new command begins: the events added from now on belong to it. */
 void event_begin(struct event_log *l);
@@ -66,6 +92,10 @@ struct event *event_add(struct event_log *l, enum event_kind kind, uint64_t pc);
 /* How many are kept, and the i-th oldest of them (0 .. count - 1). */
 size_t event_count(const struct event_log *l);
 const struct event *event_at(const struct event_log *l, size_t i);
+
+/* The event numbered n (struct event's number), or NULL if it is no
+ * longer kept. */
+struct event *event_numbered(struct event_log *l, unsigned long n);
 
 /* The newest event, or NULL. */
 const struct event *event_last(const struct event_log *l);

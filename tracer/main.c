@@ -71,6 +71,9 @@ static void usage(FILE *out)
 	      "                        (exact counts, from reset to power-off or --timeout)\n"
 	      "  --profile-out DIR     --profile, and write DIR/boot.folded (for flamegraph.pl,\n"
 	      "                        speedscope) and DIR/boot.trace.json (Perfetto, chrome://tracing)\n"
+	      "  --no-events           --batch without the boot's events (traps, mret/sret,\n"
+	      "                        SBI calls, trap vector and satp writes): faster on a\n"
+	      "                        slow or remote gdbstub\n"
 	      "  --json                the report as one JSON object (with --batch, --check\n"
 	      "                        or --profile)\n"
 	      "  --timeout SECONDS     how long the kernel may run (--batch: after the last\n"
@@ -224,13 +227,14 @@ int main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_TIMEOUT, OPT_BIOS, OPT_BIOS_SYMS, OPT_LOAD, OPT_SYMBOLS,
 	       OPT_ATTACH, OPT_QEMU, OPT_QEMU_ARG, OPT_GDB_PORT, OPT_BATCH, OPT_CHECK, OPT_LANG,
-	       OPT_LESSONS, OPT_REPLY_TIMEOUT, OPT_PROFILE, OPT_PROFILE_OUT };
+	       OPT_LESSONS, OPT_REPLY_TIMEOUT, OPT_PROFILE, OPT_PROFILE_OUT, OPT_NO_EVENTS };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "profile", no_argument, NULL, OPT_PROFILE },
 		{ "profile-out", required_argument, NULL, OPT_PROFILE_OUT },
+		{ "no-events", no_argument, NULL, OPT_NO_EVENTS },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "reply-timeout", required_argument, NULL, OPT_REPLY_TIMEOUT },
 		{ "bios", required_argument, NULL, OPT_BIOS },
@@ -249,7 +253,7 @@ int main(int argc, char **argv)
 	};
 	struct session_opts o = { .bios = "default" };
 	const char *qemu_args[MAX_QEMU_ARGS];
-	int batch = 0, check = 0, profile = 0, json = 0, c;
+	int batch = 0, check = 0, profile = 0, json = 0, events = 1, c;
 	const char *profile_out = NULL;
 	double timeout_s = 5, reply_s;
 	char kbuf[PATH_MAX], lbuf[PATH_MAX], pbuf[PATH_MAX];
@@ -264,6 +268,7 @@ int main(int argc, char **argv)
 		case OPT_CHECK: check = 1; break;
 		case OPT_JSON: json = 1; break;
 		case OPT_PROFILE: profile = 1; break;
+		case OPT_NO_EVENTS: events = 0; break;
 		case OPT_PROFILE_OUT: profile = 1, profile_out = optarg; break;
 		case OPT_TIMEOUT:
 			if (parse_timeout(optarg, &timeout_s) < 0)
@@ -342,7 +347,12 @@ int main(int argc, char **argv)
 		o.kernel = "build/kernel.elf";	/* not there: the message will say how to build it */
 	if (!uo.lessons)
 		uo.lessons = beside_binary("walkthrough/lessons.txt", lbuf, sizeof lbuf);
-	if (profile && !(o.plugin = beside_binary("bootscope-count.so", pbuf, sizeof pbuf))) {
+	/* The boot's story in the reports; instruction counts wherever the
+	 * plugin is. */
+	o.story = events && (batch || profile);
+	if (!o.attach)
+		o.plugin = beside_binary("bootscope-count.so", pbuf, sizeof pbuf);
+	if (profile && !o.plugin) {
 		fputs("bootscope: the counting plugin bootscope-count.so is not beside bootscope: build it with make\n",
 		      stderr);
 		return 1;

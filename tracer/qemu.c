@@ -69,7 +69,7 @@ static void sleep_ms(long ms)
 #define CHILD_FDS 5
 #define CHILD_LISTEN_FD 4	/* the fd=4 below */
 #define GDB_CHARDEV "bootscope-gdb"
-#define GDB_CHARDEV_OPTS "socket,id=" GDB_CHARDEV ",fd=4,server=on,wait=off"
+#define GDB_CHARDEV_OPTS "socket,id=" GDB_CHARDEV ",fd=4,server=on,wait=off,nodelay=on"
 
 static int above_child_fds(int fd)
 {

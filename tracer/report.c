@@ -4,9 +4,116 @@
 #include <string.h>
 
 #include "err.h"
+#include "event_text.h"
 #include "json.h"
 #include "text.h"
 #include "walk.h"
+
+/* The events that tell the boot's story, with the stages entered and
+ * how it ended; the commands' own (steps, runs, stops) are left out. */
+static const char *story_kind(enum event_kind k)
+{
+	switch (k) {
+	case EVENT_STAGE: return "stage";
+	case EVENT_TRAP: return "trap";
+	case EVENT_RETURN: return "return";
+	case EVENT_CALL: return "sbi_call";
+	case EVENT_SYSREG: return "sysreg";
+	case EVENT_WAIT: return "wait";
+	case EVENT_BREAKPOINT: return "breakpoint";
+	case EVENT_POWER_OFF: return "power_off";
+	case EVENT_QEMU_DIED: return "qemu_died";
+	case EVENT_LOST: return "lost";
+	default: return NULL;
+	}
+}
+
+static void json_hex(FILE *out, const char *key, uint64_t v)
+{
+	fprintf(out, ", \"%s\": \"0x%" PRIx64 "\"", key, v);
+}
+
+static void json_str(FILE *out, const char *key, const char *v)
+{
+	fprintf(out, ", ");
+	json_field(out, key, v);
+}
+
+static void print_event_json(FILE *out, const struct session *s, const struct event *e)
+{
+	char sym[128], text[400];
+
+	fputs("{", out);
+	json_field(out, "kind", story_kind(e->kind));
+	json_hex(out, "pc", e->pc);
+	if (e->have_insn)
+		fprintf(out, ", \"insn\": %" PRIu64, e->insn);
+	json_str(out, "from", e->from.name);
+	json_str(out, "to", e->to.name);
+	json_str(out, "symbol", stage_symbol_of(&s->model, e->pc, sym, sizeof sym) == 0 ? sym : "");
+	switch (e->kind) {
+	case EVENT_STAGE:
+		fprintf(out, ", \"stage\": %d", e->stage + 1);
+		break;
+	case EVENT_TRAP:
+		json_hex(out, "cause", e->trap.cause);
+		json_str(out, "name", e->trap.cause_name ? e->trap.cause_name : "");
+		fprintf(out, ", \"interrupt\": %s", e->trap.interrupt ? "true" : "false");
+		json_hex(out, "tval", e->trap.value);
+		json_hex(out, "handler", e->addr);
+		break;
+	case EVENT_RETURN:
+		json_str(out, "name", e->name);
+		json_hex(out, "target", e->addr);
+		json_str(out, "target_symbol", stage_symbol_of(&s->model, e->addr, sym, sizeof sym) == 0 ? sym : "");
+		break;
+	case EVENT_CALL:
+		json_hex(out, "eid", e->call.ext);
+		json_hex(out, "fid", e->call.func);
+		json_str(out, "extension", e->call.ext_name);
+		json_str(out, "name", e->call.name);
+		json_str(out, "args", e->call.args);
+		if (e->result_known) {
+			fprintf(out, ", \"error\": %" PRId64, e->result.error);
+			json_str(out, "error_name", e->result.error_name);
+			if (e->result.has_value)
+				json_hex(out, "value", e->result.value);
+		}
+		break;
+	case EVENT_SYSREG:
+		json_str(out, "register", e->reg >= 0 ? s->arch->regs[e->reg].label : "");
+		json_hex(out, "old", e->old_value);
+		json_hex(out, "value", e->value);
+		break;
+	default:
+		break;
+	}
+	if (event_text(e, &s->model, s->arch, text, sizeof text))
+		json_str(out, "text", text);
+	fputs("}", out);
+}
+
+static void print_events_json(FILE *out, const struct session *s)
+{
+	const struct event_log *l = session_events(s);
+	int first = 1, entered[STAGE_MAX] = { 0 };
+
+	fputs(",\n \"events\": [", out);
+	for (size_t i = 0; i < event_count(l); i++) {
+		const struct event *e = event_at(l, i);
+
+		if (!story_kind(e->kind))
+			continue;
+		/* A stage is entered once; coming back to it (the firmware at
+		 * each SBI call) is told by the call and its return. */
+		if (e->kind == EVENT_STAGE && (e->stage < 0 || e->stage >= STAGE_MAX || entered[e->stage]++))
+			continue;
+		fputs(first ? "\n  " : ",\n  ", out);
+		first = 0;
+		print_event_json(out, s, e);
+	}
+	fputs("]", out);
+}
 
 static void print_json(FILE *out, struct session *s, const struct walk_stop *r, int n, const char *end)
 {
@@ -35,7 +142,9 @@ static void print_json(FILE *out, struct session *s, const struct walk_stop *r, 
 					r->regs.v[k]);
 		fputs("}}", out);
 	}
-	fputs("],\n ", out);
+	fputs("]", out);
+	print_events_json(out, s);
+	fputs(",\n ", out);
 	json_field(out, "end", end);
 	fputs(",\n ", out);
 	fputs("\"console\": ", out);

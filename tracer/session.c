@@ -33,6 +33,15 @@ static int read_regs(struct session *s, struct arch_regs *r)
 
 int session_refresh(struct session *s)
 {
+	int rc = session_refresh_state(s);
+
+	if (rc >= 0)
+		session_view_fetch(s);
+	return rc;
+}
+
+int session_refresh_state(struct session *s)
+{
 	const struct stage *old = s->stage;
 	struct arch_mode old_mode = s->mode;
 
@@ -44,7 +53,6 @@ int session_refresh(struct session *s)
 	if (code_set_mode(&s->code, &s->mode) < 0)
 		return -1;
 	s->stage = stage_of(&s->model, session_pc(s));
-	session_view_fetch(s);
 	if (s->stage != old && s->stage) {
 		struct event *e = event_add(&s->events, EVENT_STAGE, session_pc(s));
 
@@ -96,6 +104,11 @@ void session_note_end(struct session *s)
 
 /* ---- start and end ------------------------------------------------------ */
 
+static int event_insns(void *ctx, uint64_t *out)
+{
+	return session_insns(ctx, out);
+}
+
 static int symbolize(void *ctx, uint64_t addr, char *buf, size_t cap)
 {
 	struct session *s = ctx;
@@ -143,6 +156,8 @@ static int start(struct session *s, const struct session_opts *o)
 	s->qemu.console_fd = -1;
 	s->target.conn.fd = -1;
 	event_log_init(&s->events);
+	s->events.insns = event_insns;
+	s->events.insns_ctx = s;
 	s->mode = (struct arch_mode){ .ring = -1, .name = "?" };
 
 	if (session_load_images(s, o, &load) < 0)
@@ -180,6 +195,8 @@ static int start(struct session *s, const struct session_opts *o)
 		return -1;
 	event_begin(&s->events);
 	if (session_refresh(s) < 0)
+		return -1;
+	if (o->story && session_story_begin(s) < 0)
 		return -1;
 	s->have_prev = 0;
 	s->prev = s->regs;
@@ -221,6 +238,8 @@ void session_end(struct session *s)
 		s->qemu_started = 0;
 	}
 	code_free(&s->code);
+	event_log_free(&s->events);
+	session_story_end(s);
 	image_close(s->kernel);
 	image_close(s->firmware);
 	s->kernel = s->firmware = NULL;
@@ -248,7 +267,7 @@ int session_restart(struct session *s)
 			session_view_code(s);
 		return 0;
 	}
-	if (s->temp_bp_set && target_run_break_remove(&s->target, s->temp_bp) < 0)
+	if (s->temp_bp_set && target_run_break_remove(&s->target, s->temp_bp, SESSION_BP_TEMP) < 0)
 		return -1;
 	s->temp_bp_set = 0;
 	if (target_monitor(&s->target, "system_reset", out, sizeof out) < 0)
@@ -264,6 +283,8 @@ int session_restart(struct session *s)
 		return -1;
 	s->have_prev = 0;
 	event_add(&s->events, EVENT_RESTARTED, session_pc(s));
+	if (s->story.on && session_story_begin(s) < 0)	/* the vectors are back at reset's */
+		return -1;
 	return 0;
 }
 

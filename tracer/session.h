@@ -44,6 +44,7 @@ struct session_opts {
 	int gdb_port;			/* 0: private unix socket */
 	int timeout_ms;			/* for one gdbstub reply */
 	const char *plugin;		/* the counting plugin to load into QEMU, or NULL */
+	int story;			/* record the boot's story (session_story.c) */
 	/* Called while a reply is awaited (see struct target's waiting);
 	 * set with session_watch_waits(), and kept across restarts. */
 	int (*waiting)(void *ctx, int waited_ms, int limit_ms);
@@ -51,8 +52,38 @@ struct session_opts {
 };
 
 #define SESSION_CONSOLE_MAX (256 * 1024)
+
+/* Who set a breakpoint (target_run_break_insert's owners). */
+#define SESSION_BP_USER		1u
+#define SESSION_BP_TEMP		2u	/* to run to a stage or over a call */
+#define SESSION_BP_STORY	4u	/* the boot's events (session_story.c) */
 #define SESSION_STEP_CHUNK 256	/* a counted step runs in chunks of this many */
 #define SESSION_MEM_MAX 256	/* bytes of the memory view */
+
+/* The boot's story (session_story.c). */
+#define SESSION_STORY_VECTORS 40
+
+struct session_story_point {
+	uint64_t addr;
+	unsigned len;		/* of the instruction */
+	struct arch_story what;
+};
+
+struct session_story {
+	int on;
+	struct session_story_point *points;	/* sorted by addr */
+	size_t npoints, cap;
+	uint64_t vectors[SESSION_STORY_VECTORS];	/* with a breakpoint now */
+	size_t nvectors;
+	/* A firmware call not yet back: its event, the registers at the call,
+	 * and where and in which mode it comes back. */
+	int call_open;
+	unsigned long call_event;
+	struct arch_regs call_regs;
+	uint64_t call_return;
+	struct arch_mode call_mode;
+	long long ms;		/* spent recording, while the guest waited */
+};
 
 /* The memory view the screen shows, read when it is set and at each stop. */
 struct session_mem {
@@ -85,6 +116,7 @@ struct session {
 	const struct stage *stage;	/* the stage of the pc, or NULL */
 	unsigned long steps[STAGE_MAX];	/* steps taken in each stage, by index */
 	struct event_log events;
+	struct session_story story;
 
 	int running;			/* the CPU runs (after continue) */
 	int ended;			/* QEMU is gone */
@@ -158,6 +190,28 @@ const char *session_end_reason(const struct session *s);
  * changed in the boot as events.  1 if the stage or mode changed, 0 if
  * not, -1 on failure. */
 int session_refresh(struct session *s);
+
+/* The same without fetching what the screen views (the code window, the
+ * memory view): for stops the session passes through by itself. */
+int session_refresh_state(struct session *s);
+
+/* session_story.c, internal to session*.c.  begin: find the story's
+ * instructions and put breakpoints on them and on the trap vectors.
+ * end: free what begin found.  point: the story's instruction at addr,
+ * or NULL.  step: one step from the pc (s->regs fresh), recorded if the
+ * instruction or where it lands is part of the story.  check: after a
+ * step that was no story step, record a trap it took (s->regs fresh).
+ * vector: addr is a trap vector now.  wait: a command stopped at a wfi.  stop: a run stopped (s->regs fresh); 1 if the
+ * stop was the story's own and is recorded (the pc may have moved on by
+ * a step), 0 if it was not, -1 on failure. */
+int session_story_begin(struct session *s);
+void session_story_end(struct session *s);
+const struct session_story_point *session_story_point(const struct session *s, uint64_t addr);
+int session_story_step(struct session *s, struct rsp_stop *stop);
+int session_story_check(struct session *s);
+int session_story_vector(const struct session *s, uint64_t addr);
+int session_story_wait(struct session *s);
+int session_story_stop(struct session *s, struct rsp_stop *stop);
 
 /* Internal: QEMU went away; record how. */
 void session_note_end(struct session *s);

@@ -31,32 +31,47 @@ static int stage_index(const struct session *s, const struct stage *st)
 static int step_n(struct session *s, unsigned long n, unsigned long *done)
 {
 	struct rsp_stop stop;
-	int pc = s->regnum[s->arch->pc];
+	int pc = s->regnum[s->arch->pc], fresh = 0;	/* s->regs are this stop's (0), or only the pc (-1) */
 
 	*done = 0;
 	for (unsigned long i = 0; i < n; i++) {
 		const struct stage *st = stage_of(&s->model, session_pc(s));
+		int story = s->story.on && session_story_point(s, session_pc(s));
 
-		if (target_run_step(&s->target, &stop) < 0 || s->target.gone) {
+		/* The story's instructions are stepped with the registers
+		 * before and after, to be recorded; between other steps only
+		 * the pc is read. */
+		if (story && fresh < 0 && session_refresh_state(s) < 0)
+			return -1;
+		if ((story ? session_story_step(s, &stop) : target_run_step(&s->target, &stop)) < 0 ||
+		    s->target.gone) {
 			if (s->target.gone) {
 				session_note_end(s);
 				return 0;
 			}
 			return -1;
 		}
+		fresh = story ? 0 : -1;
 		if (st)
 			s->steps[stage_index(s, st)]++;
 		++*done;
-		if (i + 1 < n) {
-			/* Between steps only the pc: enough to count per stage
-			 * and to stop at a breakpoint. */
+		if (fresh < 0) {
+			/* Enough to count per stage, to stop at a breakpoint
+			 * and to see a trap taken. */
 			if (target_regs_get(&s->target, pc, &s->regs.v[s->arch->pc]) < 0)
 				return -1;
-			if (target_run_break_at(&s->target, session_pc(s)))
-				break;
+			if (s->story.on && session_story_vector(s, session_pc(s))) {
+				if (session_refresh_state(s) < 0 || session_story_check(s) < 0)
+					return -1;
+				fresh = 0;
+			}
 		}
+		if (i + 1 < n && target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER))
+			break;
 	}
-	return session_refresh(s) < 0 ? -1 : 0;
+	if (session_refresh(s) < 0)
+		return -1;
+	return s->story.on && fresh < 0 ? session_story_wait(s) : 0;
 }
 
 /* The event that ends a step: at a breakpoint, or so many steps. */
@@ -64,7 +79,7 @@ static void stepped(struct session *s, unsigned long done)
 {
 	if (s->ended)
 		return;
-	if (target_run_break_at(&s->target, session_pc(s)))
+	if (target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER))
 		event_add(&s->events, EVENT_BREAKPOINT, session_pc(s))->addr = session_pc(s);
 	else
 		event_add(&s->events, EVENT_STEPPED, session_pc(s))->count = done;
@@ -111,7 +126,7 @@ int session_steps_run(struct session *s)
 	s->steps_left -= chunk;
 	s->steps_done += done;
 	/* A breakpoint, or the end of QEMU, ends it early. */
-	if (s->ended || (session_pc(s) != before && target_run_break_at(&s->target, session_pc(s))))
+	if (s->ended || (session_pc(s) != before && target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER)))
 		s->steps_left = 0;
 	if (!s->steps_left)
 		stepped(s, s->steps_done);
@@ -136,9 +151,7 @@ unsigned long session_steps_cancel(struct session *s)
 
 static int set_temp_bp(struct session *s, uint64_t addr)
 {
-	if (target_run_break_at(&s->target, addr))
-		return 0;	/* the user's own breakpoint will do */
-	if (target_run_break_insert(&s->target, addr, 0) < 0)
+	if (target_run_break_insert(&s->target, addr, 0, SESSION_BP_TEMP) < 0)
 		return -1;
 	s->temp_bp = addr;
 	s->temp_bp_set = 1;
@@ -150,12 +163,50 @@ static int clear_temp_bp(struct session *s)
 	if (!s->temp_bp_set)
 		return 0;
 	s->temp_bp_set = 0;
-	return s->target.gone ? 0 : target_run_break_remove(&s->target, s->temp_bp);
+	return s->target.gone ? 0 : target_run_break_remove(&s->target, s->temp_bp, SESSION_BP_TEMP);
+}
+
+/* The run should stop here: the user's breakpoint, or the temporary one. */
+static int wanted_stop(const struct session *s)
+{
+	return target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER | SESSION_BP_TEMP) != NULL;
+}
+
+static int stopped(struct session *s, const struct rsp_stop *stop);
+
+/* Recorded steps over story instructions at the pc, one after another,
+ * until the pc is on none (or where the run should stop): a resume
+ * would step the first unseen.  s->regs must be fresh.  0, or -1. */
+static int story_through(struct session *s, struct rsp_stop *stop)
+{
+	const struct session_story_point *p;
+
+	/* Bounded: an instruction of the story that returned to itself
+	 * would hold the run here. */
+	for (int i = 0; i < 64 && s->story.on && (p = session_story_point(s, session_pc(s))) &&
+			p->what.kind != ARCH_STORY_WAIT; i++) {
+		if (session_story_step(s, stop) < 0)
+			return s->target.gone ? 0 : -1;
+		if (s->target.gone || wanted_stop(s))
+			break;
+	}
+	return 0;
 }
 
 static int resume(struct session *s)
 {
+	struct rsp_stop stop = { .signal_or_status = 5 };
+	uint64_t from = session_pc(s);
+
 	s->steps_left = 0;	/* a counted step gives way to the run */
+	if (story_through(s, &stop) < 0)
+		return -1;
+	if (s->target.gone) {
+		session_note_end(s);
+		return 0;
+	}
+	if (session_pc(s) != from && wanted_stop(s))
+		return stopped(s, &stop) < 0 ? -1 : 0;
 	if (target_run_resume(&s->target) < 0) {
 		if (s->target.gone) {
 			session_note_end(s);
@@ -227,13 +278,41 @@ int session_run_to_next_stage(struct session *s)
 	return err_set("stage %d did not end within %d instructions", from->number, STEP_TO_STAGE_LIMIT);
 }
 
+/* A run stopped.  A stop that is only the story's is recorded and the
+ * run goes on (0); else the stop is the command's end (1). */
 static int stopped(struct session *s, const struct rsp_stop *stop)
 {
 	s->running = 0;
+	if (session_refresh_state(s) < 0)
+		return -1;
+	if (s->story.on && stop->signal_or_status == 5 && !wanted_stop(s)) {
+		struct rsp_stop st = *stop;
+		long long t0 = clock_ms();
+		int ours = session_story_stop(s, &st);
+
+		if ((ours < 0 && !s->target.gone) || (ours > 0 && story_through(s, &st) < 0))
+			return -1;
+		if (s->target.gone) {
+			session_note_end(s);
+			return 1;
+		}
+		s->story.ms += clock_ms() - t0;
+		if (ours > 0 && !wanted_stop(s)) {
+			if (target_run_resume(&s->target) < 0) {
+				if (!s->target.gone)
+					return -1;
+				session_note_end(s);
+				return 1;
+			}
+			s->running = 1;
+			return 0;
+		}
+	}
 	if (clear_temp_bp(s) < 0)
 		return -1;
-	if (session_refresh(s) < 0)
-		return -1;
+	session_view_fetch(s);
+	if (s->story.on)
+		session_story_wait(s);
 	event_add(&s->events, stop->signal_or_status == 5 ? EVENT_STOPPED : EVENT_INTERRUPTED, session_pc(s));
 	return 1;
 }
@@ -266,9 +345,11 @@ int session_poll(struct session *s, int timeout_ms)
 
 int session_wait(struct session *s, int timeout_ms, volatile sig_atomic_t *cancel)
 {
-	long long deadline = clock_ms() + timeout_ms;
+	long long deadline = clock_ms() + timeout_ms, story0 = s->story.ms;
 
-	while (s->running && !*cancel && clock_ms() < deadline)
+	/* The time the session spent recording the story's stops is not the
+	 * guest's: the deadline moves by it. */
+	while (s->running && !*cancel && clock_ms() < deadline + (s->story.ms - story0))
 		if (session_poll(s, 50) < 0)
 			return -1;
 	if (!s->running)
@@ -297,15 +378,13 @@ int session_break_toggle(struct session *s, uint64_t addr)
 	if (ready(s) < 0)
 		return -1;
 	event_begin(&s->events);
-	if (target_run_break_at(&s->target, addr)) {
-		if (s->temp_bp_set && s->temp_bp == addr)
-			s->temp_bp_set = 0;
-		if (target_run_break_remove(&s->target, addr) < 0)
+	if (target_run_break_of(&s->target, addr, SESSION_BP_USER)) {
+		if (target_run_break_remove(&s->target, addr, SESSION_BP_USER) < 0)
 			return -1;
 		event_add(&s->events, EVENT_BREAK_CLEARED, session_pc(s))->addr = addr;
 		return 0;
 	}
-	if (target_run_break_insert(&s->target, addr, 0) < 0)
+	if (target_run_break_insert(&s->target, addr, 0, SESSION_BP_USER) < 0)
 		return -1;
 	event_add(&s->events, EVENT_BREAK_SET, session_pc(s))->addr = addr;
 	return 1;
@@ -313,7 +392,7 @@ int session_break_toggle(struct session *s, uint64_t addr)
 
 int session_break_at(const struct session *s, uint64_t addr)
 {
-	return target_run_break_at(&s->target, addr) != NULL;
+	return target_run_break_of(&s->target, addr, SESSION_BP_USER) != NULL;
 }
 
 int session_resolve(struct session *s, const char *text, uint64_t *addr)

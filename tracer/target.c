@@ -250,7 +250,7 @@ int target_detach(struct target *t)
 			return -1;
 	}
 	while (t->nbps)
-		if (target_run_break_remove(t, t->bps[t->nbps - 1].addr) < 0)
+		if (target_run_break_remove(t, t->bps[t->nbps - 1].addr, ~0u) < 0)
 			return -1;
 	if (target_link_request(t, "D") < 0)
 		return -1;

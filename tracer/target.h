@@ -25,11 +25,12 @@
 #include "rsp.h"
 #include "tdesc.h"
 
-#define TARGET_MAX_BPS	64
+#define TARGET_MAX_BPS	1024	/* QEMU's own limit is memory; the boot's story needs hundreds */
 
 struct target_bp {
 	uint64_t addr;
 	int hw;			/* Z1 (hardware) rather than Z0 */
+	unsigned owners;	/* who set it (see target_run_break_insert) */
 };
 
 #define TARGET_WAIT_SLICE_MS 50
@@ -135,8 +136,14 @@ int target_run_wait(struct target *t, struct rsp_stop *stop, int timeout_ms);
  * target_run_poll(). */
 int target_run_interrupt(struct target *t);
 
-int target_run_break_insert(struct target *t, uint64_t addr, int hw);
-int target_run_break_remove(struct target *t, uint64_t addr);
+/* Breakpoints have owners (bits of the caller's choosing: the user's, a
+ * temporary one, the boot's story): one address set by several owners is
+ * one breakpoint in the stub, removed when its last owner lets it go. */
+int target_run_break_insert(struct target *t, uint64_t addr, int hw, unsigned owner);
+int target_run_break_remove(struct target *t, uint64_t addr, unsigned owner);
 const struct target_bp *target_run_break_at(const struct target *t, uint64_t addr);
+
+/* The breakpoint at addr if owner holds it, else NULL. */
+const struct target_bp *target_run_break_of(const struct target *t, uint64_t addr, unsigned owner);
 
 #endif

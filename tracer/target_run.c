@@ -24,23 +24,35 @@ static int z_packet(struct target *t, char op, int hw, uint64_t addr)
 	return 0;
 }
 
-int target_run_break_insert(struct target *t, uint64_t addr, int hw)
+const struct target_bp *target_run_break_of(const struct target *t, uint64_t addr, unsigned owner)
 {
-	if (target_run_break_at(t, addr))
-		return 0;
+	const struct target_bp *bp = target_run_break_at(t, addr);
+
+	return bp && (bp->owners & owner) ? bp : NULL;
+}
+
+int target_run_break_insert(struct target *t, uint64_t addr, int hw, unsigned owner)
+{
+	for (size_t i = 0; i < t->nbps; i++)
+		if (t->bps[i].addr == addr) {
+			t->bps[i].owners |= owner;
+			return 0;
+		}
 	if (t->nbps == TARGET_MAX_BPS)
 		return err_set("too many breakpoints (at most %d)", TARGET_MAX_BPS);
 	if (z_packet(t, 'Z', hw, addr) < 0)
 		return -1;
-	t->bps[t->nbps++] = (struct target_bp){ .addr = addr, .hw = hw };
+	t->bps[t->nbps++] = (struct target_bp){ .addr = addr, .hw = hw, .owners = owner };
 	return 0;
 }
 
-int target_run_break_remove(struct target *t, uint64_t addr)
+int target_run_break_remove(struct target *t, uint64_t addr, unsigned owner)
 {
 	for (size_t i = 0; i < t->nbps; i++) {
 		if (t->bps[i].addr != addr)
 			continue;
+		if ((t->bps[i].owners &= ~owner) != 0)
+			return 0;
 		if (!t->gone && z_packet(t, 'z', t->bps[i].hw, addr) < 0)
 			return -1;
 		t->bps[i] = t->bps[--t->nbps];
@@ -74,43 +86,30 @@ static int raw_step(struct target *t, struct rsp_stop *stop)
 	return target_run_wait(t, stop, t->timeout_ms);
 }
 
-/* QEMU stops again at once when the CPU resumes from a breakpoint's own
- * address, so take it out for one step and put it back. */
-static int step_off_breakpoint(struct target *t, struct rsp_stop *stop, int *stepped)
+/* QEMU stops again at once when the CPU continues from a breakpoint's
+ * own address, but a step from there executes the instruction
+ * (docs/qemu-gdbstub.md): so one step first, the breakpoint left in. */
+static int step_off_breakpoint(struct target *t, struct rsp_stop *stop)
 {
 	uint64_t pc;
-	const struct target_bp *bp;
 
-	*stepped = 0;
 	if (t->nbps == 0 || t->pc_regnum < 0)
 		return 0;
 	if (target_regs_get(t, t->pc_regnum, &pc) < 0)
 		return -1;
-	bp = target_run_break_at(t, pc);
-	if (!bp)
-		return 0;
-	int hw = bp->hw;
-	if (z_packet(t, 'z', hw, pc) < 0 || raw_step(t, stop) < 0)
-		return -1;
-	*stepped = 1;
-	return t->gone ? 0 : z_packet(t, 'Z', hw, pc);
+	return target_run_break_at(t, pc) ? raw_step(t, stop) : 0;
 }
 
 int target_run_step(struct target *t, struct rsp_stop *stop)
 {
-	int stepped;
-
-	if (step_off_breakpoint(t, stop, &stepped) < 0)
-		return -1;
-	return stepped ? 0 : raw_step(t, stop);
+	return raw_step(t, stop);
 }
 
 int target_run_resume(struct target *t)
 {
 	struct rsp_stop stop;
-	int stepped;
 
-	if (step_off_breakpoint(t, &stop, &stepped) < 0)
+	if (step_off_breakpoint(t, &stop) < 0)
 		return -1;
 	if (t->gone)
 		return target_link_gone(t);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "event_text.h"
 #include "ui_screen.h"
 
 /* One event in the screen's words. */
@@ -52,6 +53,13 @@ static void phrase(const struct session *s, const struct event *e, char *buf, si
 	case EVENT_BREAK_CLEARED:
 		snprintf(buf, cap, "breakpoint at 0x%" PRIx64 " %s", e->addr,
 			 e->kind == EVENT_BREAK_SET ? "set" : "cleared");
+		break;
+	case EVENT_TRAP:
+	case EVENT_RETURN:
+	case EVENT_CALL:
+	case EVENT_SYSREG:
+	case EVENT_WAIT:
+		event_text(e, &s->model, s->arch, buf, cap);
 		break;
 	case EVENT_POWER_OFF:
 	case EVENT_QEMU_DIED:

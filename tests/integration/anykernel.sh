@@ -128,13 +128,13 @@ check "attach to a QEMU started without -S: it is still running afterwards" kill
 
 # An IPv6 address in brackets, [::1]:PORT, as gdb writes it.  (QEMU's
 # -gdb tcp: does not parse brackets; a socket chardev takes the address
-# alone.)  On a machine without IPv6 loopback the brackets are checked
+# alone, and needs nodelay=on, which -gdb tcp: adds by itself.)  On a machine without IPv6 loopback the brackets are checked
 # around 127.0.0.1.
 lo6='::1'
 port6=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1", 0)); print(s.getsockname()[1])' 2>/dev/null) ||
 	{ lo6=127.0.0.1; echo "# no IPv6 loopback here: brackets around $lo6"; port6=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); }
 bg 60 qemu-system-riscv64 -machine virt -nographic -monitor none -serial null \
-	-chardev "socket,id=gdb6,host=$lo6,port=$port6,server=on,wait=off" -gdb chardev:gdb6 -bios default -kernel "$k/spin.elf" -name "$tmp/attach-v6" \
+	-chardev "socket,id=gdb6,host=$lo6,port=$port6,server=on,wait=off,nodelay=on" -gdb chardev:gdb6 -bios default -kernel "$k/spin.elf" -name "$tmp/attach-v6" \
 	-qmp "unix:$tmp/attach-v6.qmp,server=on,wait=off"
 wait_for_file "$tmp/attach-v6.qmp"
 wait_guest_in "$tmp/attach-v6.qmp" "$spin" $((spin + 8)) ||

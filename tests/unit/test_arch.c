@@ -157,6 +157,7 @@ static void test_events(void)
 
 	if (!CHECK(l != NULL))
 		return;
+	memset(l, 0, sizeof *l);
 	event_log_init(l);
 	CHECK(event_last(l) == NULL && event_count(l) == 0);
 	event_begin(l);
@@ -177,6 +178,9 @@ static void test_events(void)
 	CHECK_EQ_U64(event_at(l, 0)->count, 2 * EVENT_MAX);
 	CHECK_EQ_U64(event_last(l)->count, 3 * EVENT_MAX - 1);
 	CHECK(event_at(l, EVENT_MAX) == NULL);
+	CHECK(event_numbered(l, 2 * EVENT_MAX + 5 + 3)->count == 2 * EVENT_MAX + 5);	/* 3 before the loop */
+	CHECK(event_numbered(l, 5) == NULL);	/* long gone */
+	event_log_free(l);
 	free(l);
 }
 

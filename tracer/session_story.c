@@ -1,0 +1,281 @@
+/* session_story: the boot's events -- traps, returns from them, firmware
+ * calls, writes to the system registers that shape the boot -- recorded
+ * while the machine runs, without stepping through it.
+ *
+ * Two kinds of hardware breakpoint find them (QEMU's are effectively
+ * unlimited, docs/qemu-gdbstub.md):
+ *  - on every instruction of the images' code that can change the story
+ *    (arch->story: RISC-V's ecall, mret, sret and CSR writes to mtvec,
+ *    stvec, satp, medeleg, mideleg), found by decoding the executable
+ *    sections once;
+ *  - on the trap vectors as they are now (arch->trap_vectors), moved
+ *    whenever a write to a vector register is seen.
+ * A run that stops on one of them is recorded and resumed by the
+ * session: the instruction is stepped, the registers before and after
+ * say what it did.  A single step over such an instruction is recorded
+ * the same way, so the story does not depend on how the user moved.
+ *
+ * wfi gets no breakpoint: stepping over it with interrupts held off (as
+ * QEMU steps) could wait forever.  It is recorded when a command stops
+ * on it.
+ *
+ * A firmware call stays open until the run comes back to the instruction
+ * after it in the caller's mode; its result is read there.
+ */
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct session_story_point *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+const struct session_story_point *session_story_point(const struct session *s, uint64_t addr)
+{
+	struct session_story_point key = { .addr = addr };
+
+	if (!s->story.npoints)
+		return NULL;
+	return bsearch(&key, s->story.points, s->story.npoints, sizeof key, by_addr);
+}
+
+int session_story_vector(const struct session *s, uint64_t addr)
+{
+	for (size_t i = 0; i < s->story.nvectors; i++)
+		if (s->story.vectors[i] == addr)
+			return 1;
+	return 0;
+}
+
+static int add_point(struct session_story *st, uint64_t addr, unsigned len, const struct arch_story *what)
+{
+	if (st->npoints == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 256;
+		struct session_story_point *p = realloc(st->points, cap * sizeof *p);
+
+		if (!p)
+			return err_set("out of memory finding the boot's events");
+		st->points = p;
+		st->cap = cap;
+	}
+	st->points[st->npoints++] = (struct session_story_point){ addr, len, *what };
+	return 0;
+}
+
+/* Decode [lo, hi) of img from the start, one instruction after another. */
+static int scan(struct session *s, const struct image *img, uint64_t lo, uint64_t hi)
+{
+	const struct arch *a = s->arch;
+	uint8_t b[32];
+
+	for (uint64_t at = lo; at < hi;) {
+		size_t n = a->insn_max < sizeof b ? a->insn_max : sizeof b;
+		struct arch_story what;
+		unsigned len;
+
+		if (n > hi - at)
+			n = (size_t)(hi - at);
+		while (n > 0 && image_read(img, at, b, n) < 0)
+			n--;
+		len = n ? a->insn_len(b, n) : 0;
+		if (len == 0 || len > n)
+			break;
+		a->story(b, len, &what);
+		if (what.kind != ARCH_STORY_NONE && add_point(&s->story, at, len, &what) < 0)
+			return -1;
+		at += len;
+	}
+	return 0;
+}
+
+/* Breakpoints on the vectors the registers name now, off the old ones. */
+static int place_vectors(struct session *s)
+{
+	uint64_t v[SESSION_STORY_VECTORS];
+	size_t n = s->arch->trap_vectors(&s->regs, v, SESSION_STORY_VECTORS);
+
+	if (n == s->story.nvectors && memcmp(v, s->story.vectors, n * sizeof *v) == 0)
+		return 0;	/* a write to another register, or the same value */
+	for (size_t i = 0; i < s->story.nvectors; i++)
+		if (target_run_break_remove(&s->target, s->story.vectors[i], SESSION_BP_STORY) < 0)
+			return -1;
+	s->story.nvectors = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (target_run_break_insert(&s->target, v[i], 1, SESSION_BP_STORY) < 0)
+			return -1;
+		s->story.vectors[s->story.nvectors++] = v[i];
+	}
+	return 0;
+}
+
+int session_story_begin(struct session *s)
+{
+	struct session_story *st = &s->story;
+
+	st->npoints = 0;
+	st->nvectors = 0;
+	st->call_open = 0;
+	for (int i = 0; i < s->model.n; i++) {
+		const struct image *img = s->model.stages[i].image;
+
+		if (!img)
+			continue;
+		for (size_t k = 0; k < img->nsections; k++) {
+			const struct image_section *sec = &img->sections[k];
+
+			if ((sec->flags & IMAGE_EXEC) && !sec->nobits &&
+			    scan(s, img, sec->addr, sec->addr + sec->size) < 0)
+				return -1;
+		}
+		if (!img->nsections && scan(s, img, img->lo, img->hi) < 0)	/* a raw image */
+			return -1;
+	}
+	qsort(st->points, st->npoints, sizeof *st->points, by_addr);
+	for (size_t i = 0; i < st->npoints; i++)
+		if (st->points[i].what.kind != ARCH_STORY_WAIT &&
+		    target_run_break_insert(&s->target, st->points[i].addr, 1, SESSION_BP_STORY) < 0)
+			return -1;
+	st->on = 1;
+	return place_vectors(s);
+}
+
+void session_story_end(struct session *s)
+{
+	free(s->story.points);
+	memset(&s->story, 0, sizeof s->story);
+}
+
+/* A trap was taken: the registers now are the handler's first look. */
+static void record_trap(struct session *s, const struct arch_regs *r, const struct arch_mode *now)
+{
+	struct arch_trap t;
+	struct event *e;
+
+	s->arch->trap(r, now, &t);
+	e = event_add(&s->events, EVENT_TRAP, t.known ? t.pc : r->v[s->arch->pc]);
+	e->trap = t;
+	e->from = t.from;
+	e->to = *now;
+	e->addr = r->v[s->arch->pc];
+}
+
+/* The open firmware call came back: the caller's next instruction. */
+static void close_call(struct session *s, const struct arch_regs *r)
+{
+	struct event *e = event_numbered(&s->events, s->story.call_event);
+
+	s->story.call_open = 0;
+	if (!e)
+		return;
+	s->arch->call_result(&s->story.call_regs, r, &e->result);
+	e->result_known = 1;
+}
+
+int session_story_step(struct session *s, struct rsp_stop *stop)
+{
+	const struct arch *a = s->arch;
+	const struct session_story_point *p = session_story_point(s, session_pc(s));
+	struct arch_regs before = s->regs;
+	struct arch_mode mode_before = s->mode;
+	struct arch_story what = p ? p->what : (struct arch_story){ ARCH_STORY_NONE, "", -1 };
+	uint64_t insns;
+	int counted = session_insns(s, &insns) == 0, rc;
+	struct event *e = NULL;
+
+	if (target_run_step(&s->target, stop) < 0 || s->target.gone)
+		return -1;
+	rc = session_refresh_state(s);
+	if (rc < 0)
+		return -1;
+	uint64_t pc = session_pc(s);
+
+	switch (what.kind) {
+	case ARCH_STORY_CALL: {
+		struct arch_call c;
+
+		a->call(&before, &c);
+		if (c.known || c.ext_name[0]) {
+			e = event_add(&s->events, EVENT_CALL, before.v[a->pc]);
+			e->call = c;
+			e->from = mode_before;
+			e->to = s->mode;
+			e->addr = pc;
+			s->story.call_open = 1;
+			s->story.call_event = e->number;
+			s->story.call_regs = before;
+			s->story.call_return = before.v[a->pc] + p->len;
+			s->story.call_mode = mode_before;
+		}
+		break;
+	}
+	case ARCH_STORY_RETURN:
+		e = event_add(&s->events, EVENT_RETURN, before.v[a->pc]);
+		e->name = what.name;
+		e->from = mode_before;
+		e->to = s->mode;
+		e->addr = pc;
+		if (s->story.call_open && pc == s->story.call_return && arch_mode_same(&s->mode, &s->story.call_mode))
+			close_call(s, &s->regs);
+		break;
+	case ARCH_STORY_SYSREG:
+		e = event_add(&s->events, EVENT_SYSREG, before.v[a->pc]);
+		e->name = what.name;
+		e->reg = what.reg;
+		e->old_value = before.v[what.reg];
+		e->value = s->regs.v[what.reg];
+		if (place_vectors(s) < 0)
+			return -1;
+		break;
+	default:
+		break;
+	}
+	/* The count before the instruction, as for every event at its pc. */
+	if (e) {
+		e->have_insn = counted;
+		e->insn = insns;
+	}
+	/* Where it landed is a trap: a write to a register that is not there,
+	 * or an ecall that is no firmware call. */
+	if (session_story_vector(s, pc) && !(e && e->kind == EVENT_CALL))
+		record_trap(s, &s->regs, &s->mode);
+	return 0;
+}
+
+int session_story_check(struct session *s)
+{
+	if (session_story_vector(s, session_pc(s)))
+		record_trap(s, &s->regs, &s->mode);
+	return 0;
+}
+
+int session_story_wait(struct session *s)
+{
+	const struct session_story_point *p = session_story_point(s, session_pc(s));
+
+	if (p && p->what.kind == ARCH_STORY_WAIT)
+		event_add(&s->events, EVENT_WAIT, session_pc(s))->name = p->what.name;
+	return 0;
+}
+
+int session_story_stop(struct session *s, struct rsp_stop *stop)
+{
+	uint64_t pc = session_pc(s);
+
+	const struct session_story_point *p = session_story_point(s, pc);
+
+	if (!s->story.on)
+		return 0;
+	if (p && p->what.kind != ARCH_STORY_WAIT)
+		return session_story_step(s, stop) < 0 ? -1 : 1;
+	if (session_story_vector(s, pc)) {
+		record_trap(s, &s->regs, &s->mode);
+		return 1;
+	}
+	return 0;
+}
