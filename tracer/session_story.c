@@ -177,72 +177,78 @@ static void close_call(struct session *s, const struct arch_regs *r)
 	e->result_known = 1;
 }
 
+/* The story's event for the instruction at the pc, added before it is
+ * stepped (so that it comes before what the step brings, a stage entered
+ * say) and filled in after; NULL if the instruction tells nothing by
+ * itself (an ecall that is no firmware call: its trap will). */
+static struct event *before_step(struct session *s, const struct arch_story *what, struct arch_call *call)
+{
+	enum event_kind kind;
+
+	switch (what->kind) {
+	case ARCH_STORY_CALL:
+		s->arch->call(&s->regs, call);
+		if (!call->known && !call->ext_name[0])
+			return NULL;
+		kind = EVENT_CALL;
+		break;
+	case ARCH_STORY_RETURN: kind = EVENT_RETURN; break;
+	case ARCH_STORY_SYSREG: kind = EVENT_SYSREG; break;
+	default: return NULL;
+	}
+	struct event *e = event_add(&s->events, kind, session_pc(s));
+
+	e->name = what->name;
+	e->from = s->mode;
+	return e;
+}
+
 int session_story_step(struct session *s, struct rsp_stop *stop)
 {
 	const struct arch *a = s->arch;
 	const struct session_story_point *p = session_story_point(s, session_pc(s));
-	struct arch_regs before = s->regs;
-	struct arch_mode mode_before = s->mode;
 	struct arch_story what = p ? p->what : (struct arch_story){ ARCH_STORY_NONE, "", -1 };
-	uint64_t insns;
-	int counted = session_insns(s, &insns) == 0, rc;
-	struct event *e = NULL;
+	struct arch_regs before = s->regs;
+	struct arch_call call;
+	struct event *e = before_step(s, &what, &call);
+	unsigned long number = e ? e->number : 0;
 
-	if (target_run_step(&s->target, stop) < 0 || s->target.gone)
-		return -1;
-	rc = session_refresh_state(s);
-	if (rc < 0)
+	if (target_run_step(&s->target, stop) < 0 || s->target.gone || session_refresh_state(s) < 0)
 		return -1;
 	uint64_t pc = session_pc(s);
 
-	switch (what.kind) {
-	case ARCH_STORY_CALL: {
-		struct arch_call c;
-
-		a->call(&before, &c);
-		if (c.known || c.ext_name[0]) {
-			e = event_add(&s->events, EVENT_CALL, before.v[a->pc]);
-			e->call = c;
-			e->from = mode_before;
-			e->to = s->mode;
-			e->addr = pc;
-			s->story.call_open = 1;
-			s->story.call_event = e->number;
-			s->story.call_regs = before;
-			s->story.call_return = before.v[a->pc] + p->len;
-			s->story.call_mode = mode_before;
-		}
-		break;
-	}
-	case ARCH_STORY_RETURN:
-		e = event_add(&s->events, EVENT_RETURN, before.v[a->pc]);
-		e->name = what.name;
-		e->from = mode_before;
+	/* The refresh may have added events, moving the log. */
+	e = e ? event_numbered(&s->events, number) : NULL;
+	if (e) {
 		e->to = s->mode;
 		e->addr = pc;
+	}
+	switch (e ? e->kind : EVENT_PAUSED) {
+	case EVENT_CALL:
+		e->call = call;
+		s->story.call_open = 1;
+		s->story.call_event = number;
+		s->story.call_regs = before;
+		s->story.call_return = before.v[a->pc] + p->len;
+		s->story.call_mode = e->from;
+		return 0;	/* it lands on the vector: the call is that trap */
+	case EVENT_RETURN:
 		if (s->story.call_open && pc == s->story.call_return && arch_mode_same(&s->mode, &s->story.call_mode))
 			close_call(s, &s->regs);
-		break;
-	case ARCH_STORY_SYSREG:
-		e = event_add(&s->events, EVENT_SYSREG, before.v[a->pc]);
-		e->name = what.name;
+		return 0;	/* where it lands may be a vector, but no trap */
+	case EVENT_SYSREG:
 		e->reg = what.reg;
 		e->old_value = before.v[what.reg];
 		e->value = s->regs.v[what.reg];
 		if (place_vectors(s) < 0)
 			return -1;
-		break;
+		if (pc == before.v[a->pc] + p->len)
+			return 0;
+		break;	/* a register that is not there: it trapped */
 	default:
-		break;
+		break;	/* an ecall that is no firmware call */
 	}
-	/* The count before the instruction, as for every event at its pc. */
-	if (e) {
-		e->have_insn = counted;
-		e->insn = insns;
-	}
-	/* Where it landed is a trap: a write to a register that is not there,
-	 * or an ecall that is no firmware call. */
-	if (session_story_vector(s, pc) && !(e && e->kind == EVENT_CALL))
+	if (session_story_vector(s, pc))
 		record_trap(s, &s->regs, &s->mode);
 	return 0;
 }
