@@ -17,7 +17,7 @@
 
 #include "arch.h"
 
-#define EVENT_MAX 65536	/* the newest are kept; a whole boot has about a thousand */
+#define EVENT_MAX 16384	/* the newest are kept; a whole boot has about a thousand */
 
 enum event_kind {
 	EVENT_PAUSED,		/* the session began, the CPU paused at pc */
@@ -63,6 +63,8 @@ struct event {
 	struct arch_call_result result;
 	int reg;		/* SYSREG: an index into the architecture's registers */
 	uint64_t old_value, value;
+	int have_regs;
+	struct arch_regs regs;	/* the story's events: the registers at pc */
 };
 
 struct event_log {

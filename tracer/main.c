@@ -71,7 +71,7 @@ static void usage(FILE *out)
 	      "                        (exact counts, from reset to power-off or --timeout)\n"
 	      "  --profile-out DIR     --profile, and write DIR/boot.folded (for flamegraph.pl,\n"
 	      "                        speedscope) and DIR/boot.trace.json (Perfetto, chrome://tracing)\n"
-	      "  --no-events           --batch without the boot's events (traps, returns from\n"
+	      "  --no-events           do not record the boot's events (traps, returns from\n"
 	      "                        them, firmware calls, system register writes): faster\n"
 	      "                        on a slow or remote gdbstub\n"
 	      "  --json                the report as one JSON object (with --batch, --check\n"
@@ -347,9 +347,9 @@ int main(int argc, char **argv)
 		o.kernel = "build/kernel.elf";	/* not there: the message will say how to build it */
 	if (!uo.lessons)
 		uo.lessons = beside_binary("walkthrough/lessons.txt", lbuf, sizeof lbuf);
-	/* The boot's story in the reports; instruction counts wherever the
-	 * plugin is. */
-	o.story = events && (batch || profile);
+	/* The boot's story but in the doctor's short runs; instruction counts
+	 * wherever the plugin is. */
+	o.story = events && !check;
 	if (!o.attach)
 		o.plugin = beside_binary("bootscope-count.so", pbuf, sizeof pbuf);
 	if (profile && !o.plugin) {

@@ -83,6 +83,10 @@ struct session_story {
 	uint64_t call_return;
 	struct arch_mode call_mode;
 	long long ms;		/* spent recording, while the guest waited */
+	/* The run goes on until an event of these kinds (bits 1 << kind),
+	 * one that changes the mode if stop_mode_change. */
+	unsigned stop_kinds;
+	int stop_mode_change;
 };
 
 /* The memory view the screen shows, read when it is set and at each stop. */
@@ -234,9 +238,18 @@ unsigned long session_steps_cancel(struct session *s);
  * session_continue when it had to run. */
 int session_next(struct session *s);
 
+/* The firmware call the instruction at the pc would make now, decoded
+ * from the registers: 1, or 0 if it is none (or the story is off). */
+int session_story_call(const struct session *s, struct arch_call *out);
+
 /* Let the CPU run until a breakpoint, an interrupt or the end of QEMU.
  * Returns at once; session_poll() reports the stop. */
 int session_continue(struct session *s);
+
+/* The same, and stop after the next event of the boot's story of these
+ * kinds (bits 1u << EVENT_...), one that changes the mode if mode_change:
+ * the next trap, the next SBI call, the next mode change. */
+int session_run_to_event(struct session *s, unsigned kinds, int mode_change);
 
 /* Run to the entry of the next stage (a temporary breakpoint). */
 int session_run_to_next_stage(struct session *s);

@@ -55,6 +55,8 @@ static int step_n(struct session *s, unsigned long n, unsigned long *done)
 		if (st)
 			s->steps[stage_index(s, st)]++;
 		++*done;
+		if (i + 1 == n)
+			break;	/* the refresh below reads it all */
 		if (fresh < 0) {
 			/* Enough to count per stage, to stop at a breakpoint
 			 * and to see a trap taken. */
@@ -66,12 +68,15 @@ static int step_n(struct session *s, unsigned long n, unsigned long *done)
 				fresh = 0;
 			}
 		}
-		if (i + 1 < n && target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER))
+		if (target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER))
 			break;
 	}
 	if (session_refresh(s) < 0)
 		return -1;
-	return s->story.on && fresh < 0 ? session_story_wait(s) : 0;
+	/* After a plain step, the story learns now what it took. */
+	if (s->story.on && fresh < 0 && session_story_check(s) < 0)
+		return -1;
+	return s->story.on ? session_story_wait(s) : 0;
 }
 
 /* The event that ends a step: at a breakpoint, or so many steps. */
@@ -172,7 +177,8 @@ static int wanted_stop(const struct session *s)
 	return target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER | SESSION_BP_TEMP) != NULL;
 }
 
-static int stopped(struct session *s, const struct rsp_stop *stop);
+static int finish_stop(struct session *s, const struct rsp_stop *stop);
+static int asked_event(struct session *s, unsigned long since);
 
 /* Recorded steps over story instructions at the pc, one after another,
  * until the pc is on none (or where the run should stop): a resume
@@ -197,6 +203,7 @@ static int resume(struct session *s)
 {
 	struct rsp_stop stop = { .signal_or_status = 5 };
 	uint64_t from = session_pc(s);
+	unsigned long since = s->events.added;
 
 	s->steps_left = 0;	/* a counted step gives way to the run */
 	if (story_through(s, &stop) < 0)
@@ -205,8 +212,8 @@ static int resume(struct session *s)
 		session_note_end(s);
 		return 0;
 	}
-	if (session_pc(s) != from && wanted_stop(s))
-		return stopped(s, &stop) < 0 ? -1 : 0;
+	if (session_pc(s) != from && (wanted_stop(s) || asked_event(s, since)))
+		return finish_stop(s, &stop) < 0 ? -1 : 0;
 	if (target_run_resume(&s->target) < 0) {
 		if (s->target.gone) {
 			session_note_end(s);
@@ -225,6 +232,18 @@ int session_continue(struct session *s)
 	if (ready(s) < 0)
 		return -1;
 	event_begin(&s->events);
+	return resume(s);
+}
+
+int session_run_to_event(struct session *s, unsigned kinds, int mode_change)
+{
+	if (ready(s) < 0)
+		return -1;
+	if (!s->story.on)
+		return err_set("the boot's events are not recorded (--no-events)");
+	event_begin(&s->events);
+	s->story.stop_kinds = kinds;
+	s->story.stop_mode_change = mode_change;
 	return resume(s);
 }
 
@@ -278,6 +297,20 @@ int session_run_to_next_stage(struct session *s)
 	return err_set("stage %d did not end within %d instructions", from->number, STEP_TO_STAGE_LIMIT);
 }
 
+/* Did the story record, since event number `since`, an event the run
+ * was asked to stop after (session_run_to_event)? */
+static int asked_event(struct session *s, unsigned long since)
+{
+	for (unsigned long n = since; s->story.stop_kinds && n < s->events.added; n++) {
+		const struct event *e = event_numbered(&s->events, n);
+
+		if (e && (s->story.stop_kinds & (1u << e->kind)) &&
+		    (!s->story.stop_mode_change || !arch_mode_same(&e->from, &e->to)))
+			return 1;
+	}
+	return 0;
+}
+
 /* A run stopped.  A stop that is only the story's is recorded and the
  * run goes on (0); else the stop is the command's end (1). */
 static int stopped(struct session *s, const struct rsp_stop *stop)
@@ -288,6 +321,7 @@ static int stopped(struct session *s, const struct rsp_stop *stop)
 	if (s->story.on && stop->signal_or_status == 5 && !wanted_stop(s)) {
 		struct rsp_stop st = *stop;
 		long long t0 = clock_ms();
+		unsigned long since = s->events.added;
 		int ours = session_story_stop(s, &st);
 
 		if ((ours < 0 && !s->target.gone) || (ours > 0 && story_through(s, &st) < 0))
@@ -297,7 +331,7 @@ static int stopped(struct session *s, const struct rsp_stop *stop)
 			return 1;
 		}
 		s->story.ms += clock_ms() - t0;
-		if (ours > 0 && !wanted_stop(s)) {
+		if (ours > 0 && !wanted_stop(s) && !asked_event(s, since)) {
 			if (target_run_resume(&s->target) < 0) {
 				if (!s->target.gone)
 					return -1;
@@ -308,6 +342,14 @@ static int stopped(struct session *s, const struct rsp_stop *stop)
 			return 0;
 		}
 	}
+	return finish_stop(s, stop);
+}
+
+/* The end of a command that ran: s->regs are the stop's. */
+static int finish_stop(struct session *s, const struct rsp_stop *stop)
+{
+	s->running = 0;
+	s->story.stop_kinds = 0;
 	if (clear_temp_bp(s) < 0)
 		return -1;
 	session_view_fetch(s);

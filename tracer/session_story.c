@@ -163,6 +163,8 @@ static void record_trap(struct session *s, const struct arch_regs *r, const stru
 	e->from = t.from;
 	e->to = *now;
 	e->addr = r->v[s->arch->pc];
+	e->regs = *r;
+	e->have_regs = 1;
 }
 
 /* The open firmware call came back: the caller's next instruction. */
@@ -200,6 +202,8 @@ static struct event *before_step(struct session *s, const struct arch_story *wha
 
 	e->name = what->name;
 	e->from = s->mode;
+	e->regs = s->regs;
+	e->have_regs = 1;
 	return e;
 }
 
@@ -251,6 +255,16 @@ int session_story_step(struct session *s, struct rsp_stop *stop)
 	if (session_story_vector(s, pc))
 		record_trap(s, &s->regs, &s->mode);
 	return 0;
+}
+
+int session_story_call(const struct session *s, struct arch_call *out)
+{
+	const struct session_story_point *p = session_story_point(s, session_pc(s));
+
+	if (!p || p->what.kind != ARCH_STORY_CALL)
+		return 0;
+	s->arch->call(&s->regs, out);
+	return out->known;
 }
 
 int session_story_check(struct session *s)

@@ -112,6 +112,8 @@ static void draw(struct ui_screen *u)
 		ui_help_draw(u);
 	else if (u->mode == UI_MODE_MEMORY)
 		ui_memory_draw(u);
+	else if (u->mode == UI_MODE_EVENTS)
+		ui_events_draw(u);
 	ui_status_draw(u);
 	curs_set(u->mode == UI_MODE_PROMPT ? 1 : 0);
 	refresh();
@@ -241,11 +243,11 @@ static int refuse(struct ui_screen *u, int ch)
 {
 	const struct session *s = u->s;
 
-	if (s->running && strchr("snc>brx", ch)) {
+	if (s->running && strchr("snc>brxTEM", ch)) {
 		say(u, 0, "the guest is running: Ctrl-C stops it");
 		return 1;
 	}
-	if (s->ended && strchr("snc>b", ch)) {
+	if (s->ended && strchr("snc>bTEM", ch)) {
 		say(u, 1, "QEMU has ended: press r to restart, or q to quit");
 		return 1;
 	}
@@ -301,6 +303,20 @@ static int key(struct ui_screen *u, int ch)
 		session_show_memory(u->s, u->mem_addr, SESSION_MEM_MAX);
 		return 0;
 	}
+	if (u->mode == UI_MODE_EVENTS) {
+		size_t ne = ui_events_count(u), step = u->rows > 12 ? (size_t)u->rows - 12 : 1;
+
+		switch (ch) {
+		case KEY_UP: case 'k': u->event_sel -= u->event_sel > 0; break;
+		case KEY_DOWN: case 'j': u->event_sel += u->event_sel + 1 < ne; break;
+		case KEY_PPAGE: u->event_sel = u->event_sel > step ? u->event_sel - step : 0; break;
+		case KEY_NPAGE: u->event_sel = u->event_sel + step < ne ? u->event_sel + step : ne ? ne - 1 : 0; break;
+		case KEY_HOME: case 'g': u->event_sel = 0; break;
+		case KEY_END: case 'G': u->event_sel = ne ? ne - 1 : 0; break;
+		default: u->mode = UI_MODE_NORMAL; break;	/* e, Esc, any other key */
+		}
+		return 0;
+	}
 	if (ch >= '0' && ch <= '9' && (u->count || ch != '0')) {
 		if (u->count < 100000000)
 			u->count = u->count * 10 + (unsigned long)(ch - '0');
@@ -308,6 +324,7 @@ static int key(struct ui_screen *u, int ch)
 	}
 	u->count = 0;
 	u->message[0] = '\0';
+	u->asked = 0;
 	if (ch > 0 && ch < 256 && refuse(u, ch))
 		return 0;
 	switch (ch) {
@@ -340,6 +357,22 @@ static int key(struct ui_screen *u, int ch)
 		break;
 	case '?':
 		u->mode = UI_MODE_HELP;
+		break;
+	case 'e':
+		u->mode = UI_MODE_EVENTS;
+		u->event_sel = ui_events_count(u);	/* the newest: drawn as the last */
+		break;
+	case 'T':	/* the next trap */
+		u->code_follow = 1;
+		rc = session_run_to_event(s, u->asked = 1u << EVENT_TRAP, 0);
+		break;
+	case 'E':	/* the next firmware call */
+		u->code_follow = 1;
+		rc = session_run_to_event(s, u->asked = 1u << EVENT_CALL, 0);
+		break;
+	case 'M':	/* the next change of mode */
+		u->code_follow = 1;
+		rc = session_run_to_event(s, u->asked = 1u << EVENT_TRAP | 1u << EVENT_RETURN | 1u << EVENT_CALL, 1);
 		break;
 	case '.':
 		u->code_follow = 1;

@@ -12,6 +12,8 @@ static const char *const help_lines[] = {
 	"  n         step over a call (jal/jalr that links ra)",
 	"  c         continue to a breakpoint, or until the guest exits",
 	"  >         run to the start of the next boot stage",
+	"  T  E  M   run to the next trap, SBI call, change of mode",
+	"  e         the boot's events so far: traps, mret/sret, SBI calls, CSR writes",
 	"  b         set or clear a breakpoint (symbol or address; Tab completes)",
 	"  x         show memory at an address or symbol",
 	"  r         restart from the reset vector",

@@ -27,7 +27,7 @@ enum ui_color {
 
 enum ui_focus { UI_FOCUS_CODE, UI_FOCUS_CONSOLE, UI_FOCUS_COUNT };
 
-enum ui_mode { UI_MODE_NORMAL, UI_MODE_PROMPT, UI_MODE_HELP, UI_MODE_MEMORY };
+enum ui_mode { UI_MODE_NORMAL, UI_MODE_PROMPT, UI_MODE_HELP, UI_MODE_MEMORY, UI_MODE_EVENTS };
 
 struct ui_screen {
 	struct session *s;
@@ -57,6 +57,8 @@ struct ui_screen {
 	char message[200];	/* an error or hint for the status line */
 	int message_is_error;
 	int quit;		/* q was pressed while a reply was awaited */
+	size_t event_sel, event_top;	/* the events list: selected, first shown */
+	unsigned asked;		/* the events the last command ran to (T, E, M) */
 };
 
 /* Attributes for a colour, with a monochrome fallback. */
@@ -88,9 +90,13 @@ void ui_console_draw(struct ui_screen *u);
 void ui_lesson_draw(struct ui_screen *u);
 void ui_help_draw(struct ui_screen *u);
 void ui_memory_draw(struct ui_screen *u);
+/* ui_events.c: the boot's events (e); how many it lists. */
+void ui_events_draw(struct ui_screen *u);
+size_t ui_events_count(const struct ui_screen *u);
+
 void ui_status_draw(struct ui_screen *u);
 
 /* What the last command did, in words, for the status line. */
-void ui_status_event(const struct session *s, char *buf, size_t cap);
+void ui_status_event(const struct session *s, unsigned asked, char *buf, size_t cap);
 
 #endif

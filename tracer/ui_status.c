@@ -73,7 +73,7 @@ static void phrase(const struct session *s, const struct event *e, char *buf, si
  * on the way (a stage entered, a mode change).  A step that changed the
  * boot where it ended says only that; a long counted step that changed it
  * on the way says how many it took. */
-void ui_status_event(const struct session *s, char *buf, size_t cap)
+void ui_status_event(const struct session *s, unsigned asked, char *buf, size_t cap)
 {
 	const struct event_log *log = session_events(s);
 	const struct event *last = event_last(log), *change;
@@ -83,13 +83,21 @@ void ui_status_event(const struct session *s, char *buf, size_t cap)
 		snprintf(buf, cap, "%s", "");
 		return;
 	}
-	change = event_in_command(log, EVENT_STAGE);
-	if (!change)
-		change = event_in_command(log, EVENT_MODE);
+	/* What the command did to the boot, most telling first: what it ran
+	 * to (T, E, M), a stage entered, the story's events, a mode changed. */
+	static const enum event_kind telling[] = { EVENT_STAGE, EVENT_WAIT, EVENT_TRAP, EVENT_CALL,
+						   EVENT_RETURN, EVENT_SYSREG, EVENT_MODE };
+	change = NULL;
+	for (size_t i = 0; i < sizeof telling / sizeof telling[0] && !change; i++)
+		if (asked & (1u << telling[i]))
+			change = event_in_command(log, telling[i]);
+	for (size_t i = 0; i < sizeof telling / sizeof telling[0] && !change; i++)
+		change = event_in_command(log, telling[i]);
 	if (change && last->kind == EVENT_STEPPED && change->pc == last->pc)
 		last = change;
 	phrase(s, last, buf, cap);
-	if (change && change != last && (last->kind == EVENT_STOPPED || last->kind == EVENT_INTERRUPTED)) {
+	if (change && change != last &&
+	    (last->kind == EVENT_STOPPED || last->kind == EVENT_INTERRUPTED || last->kind == EVENT_STEPPED)) {
 		phrase(s, change, more, sizeof more);
 		size_t n = strlen(buf);
 		snprintf(buf + n, cap - n, "; %s", more);
@@ -119,9 +127,11 @@ void ui_status_draw(struct ui_screen *u)
 		snprintf(buf, sizeof buf, " stepping: %lu to go (Ctrl-C stops)", session_steps_left(u->s));
 	else if (u->count)
 		snprintf(buf, sizeof buf, " %lu", u->count);
+	else if (u->s->running)	/* the story's stops on the way are no news */
+		snprintf(buf, sizeof buf, " running (Ctrl-C stops)");
 	else {
 		buf[0] = ' ';
-		ui_status_event(u->s, buf + 1, sizeof buf - 1);
+		ui_status_event(u->s, u->asked, buf + 1, sizeof buf - 1);
 	}
 	/* The message comes first: the long hints, the short ones, or none,
 	 * whichever leaves it whole. */

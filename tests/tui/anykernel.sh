@@ -18,7 +18,8 @@ tui_keys b
 tui_type smain
 tui_keys Enter c
 check_screen "after its mret, the kernel runs in S mode" ' S mode *$'
-check_screen "the privilege change is an event on the status line" '^ stopped at 0x[0-9a-f]+ <smain>; privilege changed M -> S'
+check_screen "the privilege change is an event on the status line: the kernel's own mret" \
+	'^ stopped at 0x[0-9a-f]+ <smain>; mret: M -> S mode, to 0x[0-9a-f]+ <smain>'
 check_screen "... and still stage 2, the kernel" '^ pc 0x[0-9a-f]+  kernel '
 tui_keys c
 check_screen "it powers off through the test device" 'QEMU exited with status 0'

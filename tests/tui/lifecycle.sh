@@ -81,7 +81,7 @@ tui_start 100x30 -- "$files/spin.elf"
 check_screen "1000s: bootscope is up" '^ pc 0x1000 '
 tui_type 1000
 tui_keys s
-check_screen "1000s: the status says all 1000 steps" '^ stepped 1000 instructions '
+check_screen "1000s: the status says all 1000 steps" '^ stepped 1000 instructions[ ;]'
 check_screen "1000s: they are counted in stages 1 and 2" ' 1 reset 0x1000 \[6\] .* 2 firmware 0x80000000 \[994\] '
 tui_keys q
 tui_exit_status
