@@ -347,9 +347,11 @@ int main(int argc, char **argv)
 		o.kernel = "build/kernel.elf";	/* not there: the message will say how to build it */
 	if (!uo.lessons)
 		uo.lessons = beside_binary("walkthrough/lessons.txt", lbuf, sizeof lbuf);
-	/* The boot's story but in the doctor's short runs; instruction counts
+	/* The boot's story but in the doctor's short runs and the profile
+	 * (each event's stop makes QEMU throw its translated code away,
+	 * which costs the profile ten times its run); instruction counts
 	 * wherever the plugin is. */
-	o.story = events && !check;
+	o.story = events && !check && !profile;
 	if (!o.attach)
 		o.plugin = beside_binary("bootscope-count.so", pbuf, sizeof pbuf);
 	if (profile && !o.plugin) {
