@@ -20,10 +20,20 @@ tools.  The rows:
   4. bytes bootscope's screen writes for one `s`, through a pty (100x30,
      TERM=xterm-256color).
   5. bootscope's peak RSS (VmHWM, KB) in that screen session and in --batch.
+  6. a whole boot to power-off (s): `bootscope --profile --json` against the
+     same QEMU command without bootscope (the bare boot) and against QEMU's
+     own per-instruction log (-singlestep -d exec,nochain, written into a
+     pipe this script counts; the count is checked against the profile's
+     "total").  The counting plugin alone on the bare boot is shown apart.
+  7. all the boot's events (s): `bootscope --batch --json` against the same
+     with --no-events, the number of events, and gdb-multiarch recording
+     them by `stepi` + $pc + $priv, timed over a sample from the reset vector
+     and extrapolated to the profile's total.
 
 Environment: BENCH_N (steps, default 3000), BENCH_REPS (launches, default 5),
-BENCH_TUI_STEPS (keys, default 10), BENCH_RESULTS (file to write, default
-bench/RESULTS.md; "-" for none).
+BENCH_TUI_STEPS (keys, default 10), BENCH_LOG_REPS (logged boots, default 3),
+BENCH_GDB_SAMPLE (gdb stepi sample for row 7, default 3000), BENCH_RESULTS
+(file to write, default bench/RESULTS.md; "-" for none).
 
 Everything it starts has a hard time-out and is killed by pid at the end;
 QEMUs also get PR_SET_PDEATHSIG, and every socket lives in one private
@@ -58,6 +68,7 @@ RESULTS = os.environ.get("BENCH_RESULTS") or os.path.join(TOP, "bench", "RESULTS
 KERNEL = os.path.join(TOP, "build", "kernel.elf")
 BOOTSCOPE = os.path.join(TOP, BUILD, "bootscope")
 BENCH_STEP = os.path.join(TOP, BUILD, "bench", "bench_step")
+PLUGIN = os.path.join(TOP, BUILD, "bootscope-count.so")
 QEMU = shutil.which("qemu-system-riscv64")
 GDB = shutil.which("gdb-multiarch")
 KERNEL_ENTRY = 0x80200000
@@ -439,13 +450,15 @@ def whole_boot():
     prof_argv = [BOOTSCOPE, "--profile", "--json", KERNEL]
     ev_argv = [BOOTSCOPE, "--batch", "--json", KERNEL]
     noev_argv = ev_argv + ["--no-events"]
-    prof, bare, lg = [], [], []
+    prof, bare, lg, plug = [], [], [], []
     totals, counts, stops = set(), set(), set()
     for i in range(REPS):
         dt, out = timed(prof_argv, 60, keep=True)
         prof.append(dt)
         totals.add(json.loads(out)["total"])
         bare.append(timed(BARE, 30)[0])
+        if os.path.exists(PLUGIN):	# the counting plugin alone: no gdbstub, no bootscope
+            plug.append(timed(BARE + ["-plugin", "file=%s,out=%s" % (PLUGIN, os.path.join(tmp, "count.out"))], 30)[0])
         if i < LOG_REPS:
             dt, n, st = timed_log(120)
             lg.append(dt)
@@ -458,7 +471,7 @@ def whole_boot():
         nev.add(len(json.loads(out)["events"]))
         noev.append(timed(noev_argv, 60)[0])
     g = run_gdb("stepevents", GDB_SAMPLE)
-    return {"prof": stats(prof), "bare": stats(bare), "log": stats(lg), "totals": sorted(totals),
+    return {"prof": stats(prof), "bare": stats(bare), "plug": stats(plug) if plug else None, "log": stats(lg), "totals": sorted(totals),
             "counts": sorted(counts), "stops": sorted(stops), "ev": stats(ev), "noev": stats(noev),
             "nev": sorted(nev), "gdb": g}
 
@@ -639,6 +652,11 @@ def main():
          "NOT met: %.2f s, %.2f s more than the walk without events; each event is a stop, and each stop "
          "makes QEMU 7.2 flush its translated code" % (em, em - nm)))
     extra = [
+        ("the counting plugin alone on the bare boot (no -S, no gdbstub, no bootscope): median %.3f s "
+         "(min %.3f max %.3f, %d runs) = %.1fx the bare boot; --profile / plugin alone = %.1fx" %
+         (wb["plug"]["median"], wb["plug"]["min"], wb["plug"]["max"], wb["plug"]["n"],
+          wb["plug"]["median"] / bm, pm / wb["plug"]["median"]) if wb["plug"] else
+         "the counting plugin alone: %s is missing" % os.path.relpath(PLUGIN, TOP)),
         "QEMU floor, the same s+g from a bare blocking loop (bench_step raw): median %s p95 %s us" %
         (fmt(raw["raw_step_g"]["median"]), fmt(raw["raw_step_g"]["p95"])),
         "bootscope split: 's' round trip median %s us, 'g' round trip median %s us" %
@@ -702,7 +720,7 @@ def write_results(m, rows, extra, left, elapsed, t):
     w.append("- Python %s; load average at start %s, at end %s" %
              (m["python"], " ".join(m["load"]), " ".join(m["load_end"])))
     w.append("- N = %d steps for both tools (the same path: 0x1000 into OpenSBI), %d launches each, "
-             "%d `s` keys in the screen; total %.1f s. Rows 2-3 alternate the tools launch by launch\n" % (N, REPS, TUI_STEPS, elapsed))
+             "%d `s` keys in the screen, %d logged boots; total %.1f s. Rows 2-3 and 6-7 alternate the tools launch by launch\n" % (N, REPS, TUI_STEPS, LOG_REPS, elapsed))
     w.append("## Results\n")
     w.append("```")
     w.extend(rows)
@@ -728,7 +746,14 @@ def write_results(m, rows, extra, left, elapsed, t):
              "(bootscope: session_start in-process; gdb: QEMU spawn, socket appears, gdb process "
              "starts, loads build/kernel.elf, `target remote`, `info registers`). Stage 1 -> kernel: "
              "bootscope session_run_to_next_stage + session_wait until stage 3; gdb "
-             "`break *0x80200000` + `continue`.\n")
+             "`break *0x80200000` + `continue`. Whole boots (rows 6-7): wall time from spawn to exit "
+             "with time.monotonic(), stdin /dev/null, stdout /dev/null (or a pipe read to its end where "
+             "the JSON is needed); per launch the tools alternate (profile, bare, plugin alone, logged "
+             "boot while fewer than %d; then events, no events). The log is read from a pipe as QEMU "
+             "writes it and counted on the way (\"Trace \" less \"Stopped execution of TB chain\"). "
+             "gdb's row-7 sample: one session, %d x (`stepi`, `$pc`, `$priv`) from 0x1000, timed as a "
+             "whole and divided by the count; the extrapolation assumes that cost per instruction holds "
+             "over the whole boot.\n" % (LOG_REPS, GDB_SAMPLE))
     if keep:
         w.append(keep.rstrip("\n"))
     else:
