@@ -20,10 +20,20 @@ tools.  The rows:
   4. bytes bootscope's screen writes for one `s`, through a pty (100x30,
      TERM=xterm-256color).
   5. bootscope's peak RSS (VmHWM, KB) in that screen session and in --batch.
+  6. a whole boot to power-off (s): `bootscope --profile --json` against the
+     same QEMU command without bootscope (the bare boot) and against QEMU's
+     own per-instruction log (-singlestep -d exec,nochain, written into a
+     pipe this script counts; the count is checked against the profile's
+     "total").  The counting plugin alone on the bare boot is shown apart.
+  7. all the boot's events (s): `bootscope --batch --json` against the same
+     with --no-events, the number of events, and gdb-multiarch recording
+     them by `stepi` + $pc + $priv, timed over a sample from the reset vector
+     and extrapolated to the profile's total.
 
 Environment: BENCH_N (steps, default 3000), BENCH_REPS (launches, default 5),
-BENCH_TUI_STEPS (keys, default 10), BENCH_RESULTS (file to write, default
-bench/RESULTS.md; "-" for none).
+BENCH_TUI_STEPS (keys, default 10), BENCH_LOG_REPS (logged boots, default 3),
+BENCH_GDB_SAMPLE (gdb stepi sample for row 7, default 3000), BENCH_RESULTS
+(file to write, default bench/RESULTS.md; "-" for none).
 
 Everything it starts has a hard time-out and is killed by pid at the end;
 QEMUs also get PR_SET_PDEATHSIG, and every socket lives in one private
@@ -52,10 +62,13 @@ BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 N = int(os.environ.get("BENCH_N") or 3000)
 REPS = int(os.environ.get("BENCH_REPS") or 5)
 TUI_STEPS = int(os.environ.get("BENCH_TUI_STEPS") or 10)
+LOG_REPS = int(os.environ.get("BENCH_LOG_REPS") or 3)
+GDB_SAMPLE = int(os.environ.get("BENCH_GDB_SAMPLE") or 3000)
 RESULTS = os.environ.get("BENCH_RESULTS") or os.path.join(TOP, "bench", "RESULTS.md")
 KERNEL = os.path.join(TOP, "build", "kernel.elf")
 BOOTSCOPE = os.path.join(TOP, BUILD, "bootscope")
 BENCH_STEP = os.path.join(TOP, BUILD, "bench", "bench_step")
+PLUGIN = os.path.join(TOP, BUILD, "bootscope-count.so")
 QEMU = shutil.which("qemu-system-riscv64")
 GDB = shutil.which("gdb-multiarch")
 KERNEL_ENTRY = 0x80200000
@@ -195,14 +208,26 @@ else:
         cal.append(time.perf_counter() - t)
     out["execute_overhead_s"] = sorted(cal)[len(cal) // 2]
     regs = cfg["mode"] == "stepregs"
-    v = []
-    for i in range(cfg["n"]):
-        t = time.perf_counter()
-        gdb.execute("stepi")
-        if regs:
-            gdb.execute("info registers", to_string=True)
-        v.append(time.perf_counter() - t)
-    out["steps_s"] = v
+    if cfg["mode"] == "stepevents":
+        # What a tool recording events by stepping needs per instruction:
+        # one stepi, then the pc and the privilege level.
+        pc, priv = gdb.parse_and_eval("$pc"), gdb.parse_and_eval("$priv")
+        t0 = time.perf_counter()
+        for i in range(cfg["n"]):
+            gdb.execute("stepi", to_string=True)
+            pc = int(gdb.parse_and_eval("$pc"))
+            priv = int(gdb.parse_and_eval("$priv"))
+        out["total_s"] = time.perf_counter() - t0
+        out["priv"] = priv
+    else:
+        v = []
+        for i in range(cfg["n"]):
+            t = time.perf_counter()
+            gdb.execute("stepi")
+            if regs:
+                gdb.execute("info registers", to_string=True)
+            v.append(time.perf_counter() - t)
+        out["steps_s"] = v
     out["pc"] = int(gdb.parse_and_eval("$pc")) & (2**64 - 1)
 print("BENCHJSON " + json.dumps(out))
 gdb.execute("kill")
@@ -359,6 +384,98 @@ def strace_per_step():
             for k in counts[1] if counts[1].get(k, 0) - counts[0].get(k, 0) > 100}
 
 
+# ---- whole boots: the profile, the events ------------------------------------
+
+BARE = [QEMU, "-machine", "virt", "-nographic", "-monitor", "none", "-serial", "stdio",
+        "-bios", "default", "-kernel", KERNEL]
+
+
+def timed(argv, timeout, keep=False):
+    """Wall time (s) of argv from spawn to its exit, stdin /dev/null; its
+    stdout too when keep (a pipe read to the end), else /dev/null."""
+    cmdline(argv)
+    t0 = time.monotonic()
+    p = spawn(argv, stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+              stdout=subprocess.PIPE if keep else subprocess.DEVNULL)
+    try:
+        out, _ = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.kill(p.pid, signal.SIGKILL)
+        out, _ = p.communicate()
+        notes.append("%s hit its %d s time-out and was killed" % (os.path.basename(argv[0]), timeout))
+    dt = time.monotonic() - t0
+    live.pop(p.pid, None)
+    if p.returncode != 0:
+        raise SystemExit("bench: %s failed (status %s)" % (shlex.join(argv), p.returncode))
+    return dt, out
+
+
+def timed_log(timeout):
+    """The bare boot with QEMU's own per-instruction log, written into a pipe
+    that this process counts as it reads: wall time (s) to QEMU's exit, and
+    the instructions (each "Trace" line, less those followed by "Stopped
+    execution of TB chain before": see docs/plugins-and-replay.md)."""
+    r, w = os.pipe()
+    argv = BARE + ["-singlestep", "-d", "exec,nochain", "-D", "/dev/fd/%d" % w]
+    cmdline(argv[:-1] + ["/dev/fd/N"])
+    t0 = time.monotonic()
+    p = spawn(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+              stderr=subprocess.DEVNULL, pass_fds=(w,))
+    os.close(w)
+    trace = stopped = 0
+    tail = b""
+    end = t0 + timeout
+    try:
+        while time.monotonic() < end:
+            chunk = os.read(r, 1 << 20)
+            if not chunk:
+                break
+            chunk = tail + chunk
+            cut = chunk.rfind(b"\n") + 1
+            tail = chunk[cut:]
+            trace += chunk.count(b"Trace ", 0, cut)
+            stopped += chunk.count(b"Stopped execution of TB chain", 0, cut)
+    finally:
+        os.close(r)
+    rc = reap(p, max(1, end - time.monotonic()))
+    dt = time.monotonic() - t0
+    if rc != 0:
+        raise SystemExit("bench: the logged boot failed (status %s)" % rc)
+    return dt, trace - stopped, stopped
+
+
+def whole_boot():
+    """1. profile vs the bare boot vs QEMU's log; 2. --batch with and
+    without events, and gdb's stepi extrapolated.  Alternating launches."""
+    prof_argv = [BOOTSCOPE, "--profile", "--json", KERNEL]
+    ev_argv = [BOOTSCOPE, "--batch", "--json", KERNEL]
+    noev_argv = ev_argv + ["--no-events"]
+    prof, bare, lg, plug = [], [], [], []
+    totals, counts, stops = set(), set(), set()
+    for i in range(REPS):
+        dt, out = timed(prof_argv, 60, keep=True)
+        prof.append(dt)
+        totals.add(json.loads(out)["total"])
+        bare.append(timed(BARE, 30)[0])
+        if os.path.exists(PLUGIN):	# the counting plugin alone: no gdbstub, no bootscope
+            plug.append(timed(BARE + ["-plugin", "file=%s,out=%s" % (PLUGIN, os.path.join(tmp, "count.out"))], 30)[0])
+        if i < LOG_REPS:
+            dt, n, st = timed_log(120)
+            lg.append(dt)
+            counts.add(n)
+            stops.add(st)
+    ev, noev, nev = [], [], set()
+    for i in range(REPS):
+        dt, out = timed(ev_argv, 60, keep=True)
+        ev.append(dt)
+        nev.add(len(json.loads(out)["events"]))
+        noev.append(timed(noev_argv, 60)[0])
+    g = run_gdb("stepevents", GDB_SAMPLE)
+    return {"prof": stats(prof), "bare": stats(bare), "plug": stats(plug) if plug else None, "log": stats(lg), "totals": sorted(totals),
+            "counts": sorted(counts), "stops": sorted(stops), "ev": stats(ev), "noev": stats(noev),
+            "nev": sorted(nev), "gdb": g}
+
+
 # ---- the machine -----------------------------------------------------------------
 
 def machine():
@@ -417,11 +534,11 @@ def main():
     to = 60 + N // 200
 
     # 1. step + registers
-    log("bench: 1/5 step + registers, bootscope")
+    log("bench: 1/7 step + registers, bootscope")
     bs = parse_kv(run([BENCH_STEP, "step", str(N), KERNEL], to)[0])
     raw = parse_kv(run([BENCH_STEP, "raw", str(N), KERNEL], to)[0])
     tui = parse_kv(run([BENCH_STEP, "tui", str(N), KERNEL], to)[0])
-    log("bench: 1/5 step + registers, gdb-multiarch")
+    log("bench: 1/7 step + registers, gdb-multiarch")
     g1 = run_gdb("step", N)
     g2 = run_gdb("stepregs", N)
     gs = stats([x * 1e6 for x in g1["steps_s"]])
@@ -431,7 +548,7 @@ def main():
     sc = strace_per_step()
 
     # 2, 3. launch, and on to the kernel
-    log("bench: 2-3/5 launch and stage 1 -> kernel, both")
+    log("bench: 2-3/7 launch and stage 1 -> kernel, both")
     # Interleaved, one launch of each at a time, so that a change in the
     # machine's load falls on both tools alike.
     bl, gl = [], []
@@ -459,9 +576,13 @@ def main():
     pst = stats(pst)
 
     # 4, 5. the screen, and memory
-    log("bench: 4-5/5 the screen through a pty, and peak RSS")
+    log("bench: 4-5/7 the screen through a pty, and peak RSS")
     t = tui_bench()
     br = batch_rss()
+
+    # 6, 7. whole boots
+    log("bench: 6-7/7 whole boots: --profile, the bare boot, QEMU's log; --batch events, gdb stepi")
+    wb = whole_boot()
     left = cleanup()
     m["load_end"] = open("/proc/loadavg").read().split()[:3]
     elapsed = time.monotonic() - t_start
@@ -493,7 +614,49 @@ def main():
          "(VmHWM sampled every 2 ms)") %
         (t["rss_kb"], br["hwm_kb"]),
     ]
+    pm, bm, lm = wb["prof"]["median"], wb["bare"]["median"], wb["log"]["median"]
+    total = wb["totals"][0] if len(wb["totals"]) == 1 else None
+    rows.append(
+        ("6. whole boot to power-off (s): bootscope --profile median %.3f (min %.3f max %.3f, %d runs) | "
+         "bare QEMU median %.3f (min %.3f max %.3f, %d runs) | QEMU -singlestep -d exec,nochain log median "
+         "%.2f (min %.2f max %.2f, %d runs) | profile / bare = %.1fx, log / profile = %.1fx") %
+        (pm, wb["prof"]["min"], wb["prof"]["max"], wb["prof"]["n"], bm, wb["bare"]["min"],
+         wb["bare"]["max"], wb["bare"]["n"], lm, wb["log"]["min"], wb["log"]["max"], wb["log"]["n"],
+         pm / bm, lm / pm))
+    rows.append(
+        "   profile total %s instructions; the log counts %s (Trace lines less %s \"Stopped execution\"): %s | "
+        "goal within 3x of the bare boot: %s; goal under 0.5 s: %s" %
+        ("/".join(str(x) for x in wb["totals"]), "/".join(str(x) for x in wb["counts"]),
+         "/".join(str(x) for x in wb["stops"]),
+         "equal" if wb["counts"] == wb["totals"] and total else "NOT equal",
+         "met" if pm <= 3 * bm else "NOT met (%.1fx)" % (pm / bm),
+         "met" if pm < 0.5 else "NOT met (%.2f s)" % pm))
+    em, nm = wb["ev"]["median"], wb["noev"]["median"]
+    nev = wb["nev"][0]
+    g = wb["gdb"]
+    gstep = g["total_s"] / GDB_SAMPLE
+    gext = gstep * (total or 0)
+    rows.append(
+        ("7. all events of the boot (s): bootscope --batch --json median %.3f (min %.3f max %.3f, %d runs), "
+         "%s events | --no-events median %.3f (min %.3f max %.3f) | per event: %.2f ms of the whole run, "
+         "%.2f ms more than --no-events") %
+        (em, wb["ev"]["min"], wb["ev"]["max"], wb["ev"]["n"], "/".join(str(x) for x in wb["nev"]),
+         nm, wb["noev"]["min"], wb["noev"]["max"], em / nev * 1e3, (em - nm) / nev * 1e3))
+    rows.append(
+        ("   gdb-multiarch stepi + $pc + $priv: %d steps from 0x1000 in %.2f s = %.0f us each; "
+         "extrapolated to the boot's %s instructions %.2f h | extrapolated gdb / bootscope = %.0fx") %
+        (GDB_SAMPLE, g["total_s"], gstep * 1e6, total, gext / 3600, gext / em))
+    rows.append(
+        "   goal all events in under 1 s: %s" %
+        ("met (%.2f s)" % em if em < 1 else
+         "NOT met: %.2f s, %.2f s more than the walk without events; each event is a stop, and each stop "
+         "makes QEMU 7.2 flush its translated code" % (em, em - nm)))
     extra = [
+        ("the counting plugin alone on the bare boot (no -S, no gdbstub, no bootscope): median %.3f s "
+         "(min %.3f max %.3f, %d runs) = %.1fx the bare boot; --profile / plugin alone = %.1fx" %
+         (wb["plug"]["median"], wb["plug"]["min"], wb["plug"]["max"], wb["plug"]["n"],
+          wb["plug"]["median"] / bm, pm / wb["plug"]["median"]) if wb["plug"] else
+         "the counting plugin alone: %s is missing" % os.path.relpath(PLUGIN, TOP)),
         "QEMU floor, the same s+g from a bare blocking loop (bench_step raw): median %s p95 %s us" %
         (fmt(raw["raw_step_g"]["median"]), fmt(raw["raw_step_g"]["p95"])),
         "bootscope split: 's' round trip median %s us, 'g' round trip median %s us" %
@@ -557,7 +720,7 @@ def write_results(m, rows, extra, left, elapsed, t):
     w.append("- Python %s; load average at start %s, at end %s" %
              (m["python"], " ".join(m["load"]), " ".join(m["load_end"])))
     w.append("- N = %d steps for both tools (the same path: 0x1000 into OpenSBI), %d launches each, "
-             "%d `s` keys in the screen; total %.1f s. Rows 2-3 alternate the tools launch by launch\n" % (N, REPS, TUI_STEPS, elapsed))
+             "%d `s` keys in the screen, %d logged boots; total %.1f s. Rows 2-3 and 6-7 alternate the tools launch by launch\n" % (N, REPS, TUI_STEPS, LOG_REPS, elapsed))
     w.append("## Results\n")
     w.append("```")
     w.extend(rows)
@@ -583,7 +746,14 @@ def write_results(m, rows, extra, left, elapsed, t):
              "(bootscope: session_start in-process; gdb: QEMU spawn, socket appears, gdb process "
              "starts, loads build/kernel.elf, `target remote`, `info registers`). Stage 1 -> kernel: "
              "bootscope session_run_to_next_stage + session_wait until stage 3; gdb "
-             "`break *0x80200000` + `continue`.\n")
+             "`break *0x80200000` + `continue`. Whole boots (rows 6-7): wall time from spawn to exit "
+             "with time.monotonic(), stdin /dev/null, stdout /dev/null (or a pipe read to its end where "
+             "the JSON is needed); per launch the tools alternate (profile, bare, plugin alone, logged "
+             "boot while fewer than %d; then events, no events). The log is read from a pipe as QEMU "
+             "writes it and counted on the way (\"Trace \" less \"Stopped execution of TB chain\"). "
+             "gdb's row-7 sample: one session, %d x (`stepi`, `$pc`, `$priv`) from 0x1000, timed as a "
+             "whole and divided by the count; the extrapolation assumes that cost per instruction holds "
+             "over the whole boot.\n" % (LOG_REPS, GDB_SAMPLE))
     if keep:
         w.append(keep.rstrip("\n"))
     else:
