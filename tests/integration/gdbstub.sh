@@ -10,6 +10,7 @@
 # under a hard time-out; every read of the client has a time-out of its own.
 . "$TOP/tests/lib/check.sh"
 . "$TOP/tests/lib/engine.sh"
+. "$TOP/tests/lib/probe.sh"
 trap 'exit 143' TERM
 trap 'exit 130' INT
 trap '' PIPE	# a write to a client that died fails; it does not kill the test
@@ -22,7 +23,6 @@ case $BUILD in
 	check_done ;;
 esac
 
-PROBE=$TOP/tests/lib/rsp_probe.py
 FW_ELF=/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.elf
 # bootscope's own offer (tracer/target.c): no multiprocess+.
 OFFER='qSupported:swbreak+;hwbreak+;xmlRegisters=riscv'
@@ -49,23 +49,13 @@ probe() {
 	timeout -k 2 15 python3 "$PROBE" "$tmp/$name.sock" "$@" 2>&1
 }
 
-# The long connection: rsp_probe.py in a coprocess, so the test can decide
-# what to ask next.  rsp STEP sends one step and sets $reply.
+# The long connection (tests/lib/probe.sh): rsp STEP sends one step and
+# sets $reply.
 open_conn() {
 	mkdir -p "$tmp/xml"
-	coproc CONN { exec timeout -k 2 60 python3 "$PROBE" --limit 60 --save "$tmp/xml" "$tmp/$1.sock" -; }
+	probe_open "$tmp/$1.sock" --save "$tmp/xml"
+}
 	bg_pids+=("$CONN_PID")
-}
-rsp() {
-	reply="(rsp_probe.py gave no answer to $1)"
-	[ -n "${CONN[1]:-}" ] || return
-	printf '%s\n' "$1" >&"${CONN[1]}"
-	IFS= read -r -t 10 reply <&"${CONN[0]}" || reply="(rsp_probe.py gave no answer to $1)"
-}
-close_conn() {
-	local fd=${CONN[1]:-}
-	[ -n "$fd" ] && exec {fd}>&-
-	wait "$CONN_PID" 2>/dev/null
 }
 
 # le HEX: a little-endian register or memory value, as 0x...

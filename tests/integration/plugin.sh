@@ -13,6 +13,7 @@
 # test's private directory.  No timing is checked.
 . "$TOP/tests/lib/check.sh"
 . "$TOP/tests/lib/engine.sh"
+. "$TOP/tests/lib/probe.sh"
 trap 'exit 143' TERM
 trap 'exit 130' INT
 trap '' PIPE
@@ -27,7 +28,6 @@ case $BUILD in
 esac
 
 PLUGIN=$TOP/build/bootscope-count.so
-PROBE=$TOP/tests/lib/rsp_probe.py
 MARKS=mark=0x1000,mark=0x80000000,mark=0x80200000
 VIRT=(qemu-system-riscv64 -machine virt -nographic -monitor none -serial null -bios default)
 t0=$(date +%s%N)
@@ -129,25 +129,13 @@ gdb() {
 		-plugin "file=$PLUGIN,out=$tmp/$name.out,live=$tmp/$name.live,$MARKS" 2>"$tmp/$name.err"
 	wait_for_file "$tmp/$name.sock" || not_ok "QEMU $name did not open its gdbstub: $(head -c 300 "$tmp/$name.err")"
 	qemu_pid=$(pgrep -P "$bg_pid" qemu-system)
-	coproc CONN { exec timeout -k 2 30 python3 "$PROBE" --limit 30 "$tmp/$name.sock" -; }
-	bg_pids+=("$CONN_PID")
+	probe_open "$tmp/$name.sock"
 	rsp "Z$2,80200000,4"
 	check_eq "$name: Z$2 at 0x80200000 answers OK" "$reply" OK
 	rsp '!send c'
 	rsp '!wait'
 	rsp g	# (p20, the pc, is empty until the feature XML is read)
 	check_eq "$name: c stops at 0x80200000" "${reply:512:16}" 0000208000000000
-}
-rsp() {
-	reply="(rsp_probe.py gave no answer to $1)"
-	[ -n "${CONN[1]:-}" ] || return
-	printf '%s\n' "$1" >&"${CONN[1]}"
-	IFS= read -r -t 10 reply <&"${CONN[0]}" || reply="(rsp_probe.py gave no answer to $1)"
-}
-close_conn() {
-	local fd=${CONN[1]:-}
-	[ -n "$fd" ] && exec {fd}>&-
-	wait "$CONN_PID" 2>/dev/null
 }
 
 gdb z0 0
