@@ -89,6 +89,13 @@ void session_note_end(struct session *s)
 		e = event_add(&s->events, s->end_unexpected ? EVENT_QEMU_DIED : EVENT_POWER_OFF,
 			      session_pc(s));
 		qemu_exit_reason(&s->qemu, e->detail, sizeof e->detail);
+		/* QEMU wrote the plugin's counts on its way out: the run's profile. */
+		if (s->opts.plugin && s->qemu.exited) {
+			char path[256];
+
+			profile_free(&s->profile);	/* none is no failure of the run */
+			(void)profile_load(&s->profile, qemu_counts_path(&s->qemu, path, sizeof path));
+		}
 	} else if (s->target.lost) {
 		/* Someone else's QEMU: whether it still runs is theirs to see. */
 		s->end_unexpected = 1;
@@ -239,6 +246,7 @@ void session_end(struct session *s)
 	}
 	code_free(&s->code);
 	event_log_free(&s->events);
+	profile_free(&s->profile);
 	session_story_end(s);
 	image_close(s->kernel);
 	image_close(s->firmware);
@@ -258,11 +266,16 @@ int session_restart(struct session *s)
 	if (s->ended) {
 		/* QEMU is gone: start a fresh one with the same options. */
 		struct session_opts o = s->opts;
+		struct profile last = s->profile;	/* the run before stays to be read */
 		int view = s->view_code;
 
+		s->profile = (struct profile){ 0 };
 		session_end(s);
-		if (session_start(s, &o) < 0)
+		if (session_start(s, &o) < 0) {
+			profile_free(&last);
 			return -1;
+		}
+		s->profile = last;
 		if (view)
 			session_view_code(s);
 		return 0;

@@ -27,6 +27,7 @@
 #include "event.h"
 #include "image.h"
 #include "qemu.h"
+#include "profile.h"
 #include "stage.h"
 #include "target.h"
 
@@ -121,6 +122,7 @@ struct session {
 	unsigned long steps[STAGE_MAX];	/* steps taken in each stage, by index */
 	struct event_log events;
 	struct session_story story;
+	struct profile profile;		/* the counts of the last run QEMU ended, with the plugin */
 
 	int running;			/* the CPU runs (after continue) */
 	int ended;			/* QEMU is gone */

@@ -114,6 +114,8 @@ static void draw(struct ui_screen *u)
 		ui_memory_draw(u);
 	else if (u->mode == UI_MODE_EVENTS)
 		ui_events_draw(u);
+	else if (u->mode == UI_MODE_PROFILE)
+		ui_profile_draw(u);
 	ui_status_draw(u);
 	curs_set(u->mode == UI_MODE_PROMPT ? 1 : 0);
 	refresh();
@@ -285,7 +287,7 @@ static int key(struct ui_screen *u, int ch)
 		prompt_key(u, ch);
 		return 0;
 	}
-	if (u->mode == UI_MODE_HELP) {	/* any key closes it, q too */
+	if (u->mode == UI_MODE_HELP || u->mode == UI_MODE_PROFILE) {	/* any key closes them, q too */
 		u->mode = UI_MODE_NORMAL;
 		return 0;
 	}
@@ -357,6 +359,12 @@ static int key(struct ui_screen *u, int ch)
 		break;
 	case '?':
 		u->mode = UI_MODE_HELP;
+		break;
+	case 'p':	/* summed up as it opens: the counts change only when a run ends */
+		if (u->have_profile)
+			profile_summary_free(&u->profile);
+		u->have_profile = s->profile.n && profile_summarize(&s->profile, &s->model, s->arch, &u->profile) == 0;
+		u->mode = UI_MODE_PROFILE;
 		break;
 	case 'e':
 		u->mode = UI_MODE_EVENTS;
@@ -568,6 +576,8 @@ int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *ca
 	sig_crash_screen(NULL);
 out:
 	lesson_free(u.lessons);
+	if (u.have_profile)
+		profile_summary_free(&u.profile);
 	for (size_t i = 0; i < NSIG_UI; i++)
 		sigaction(ui_signals[i], &old[i], NULL);
 	sig_restore(old_ends);

@@ -14,6 +14,7 @@ static const char *const help_lines[] = {
 	"  >         run to the start of the next boot stage",
 	"  T  E  M   run to the next trap, SBI call, change of mode",
 	"  e         the boot's events so far: traps, mret/sret, SBI calls, CSR writes",
+	"  p         where the last run's instructions went (once the guest powered off)",
 	"  b         set or clear a breakpoint (symbol or address; Tab completes)",
 	"  x         show memory at an address or symbol",
 	"  r         restart from the reset vector",

@@ -27,7 +27,7 @@ enum ui_color {
 
 enum ui_focus { UI_FOCUS_CODE, UI_FOCUS_CONSOLE, UI_FOCUS_COUNT };
 
-enum ui_mode { UI_MODE_NORMAL, UI_MODE_PROMPT, UI_MODE_HELP, UI_MODE_MEMORY, UI_MODE_EVENTS };
+enum ui_mode { UI_MODE_NORMAL, UI_MODE_PROMPT, UI_MODE_HELP, UI_MODE_MEMORY, UI_MODE_EVENTS, UI_MODE_PROFILE };
 
 struct ui_screen {
 	struct session *s;
@@ -59,6 +59,8 @@ struct ui_screen {
 	int quit;		/* q was pressed while a reply was awaited */
 	size_t event_sel, event_top;	/* the events list: selected, first shown */
 	unsigned asked;		/* the events the last command ran to (T, E, M) */
+	int have_profile;	/* profile holds the session's profile summed up (p) */
+	struct profile_summary profile;
 };
 
 /* Attributes for a colour, with a monochrome fallback. */
@@ -90,6 +92,9 @@ void ui_console_draw(struct ui_screen *u);
 void ui_lesson_draw(struct ui_screen *u);
 void ui_help_draw(struct ui_screen *u);
 void ui_memory_draw(struct ui_screen *u);
+/* ui_profile.c: where the last run's instructions went (p). */
+void ui_profile_draw(struct ui_screen *u);
+
 /* ui_events.c: the boot's events (e); how many it lists. */
 void ui_events_draw(struct ui_screen *u);
 size_t ui_events_count(const struct ui_screen *u);

@@ -45,6 +45,27 @@ tui_exit_status
 check_eq "q: exits 0" "$rc" 0
 check_clean "events"
 
+# The profile: none before a run ends; after the guest powers off, p says
+# where the instructions went, and the code panel counts each line.
+tui_start 110x34
+check_screen "profile: up" '^ pc 0x1000 '
+tui_keys p
+check_screen "p before any run ended: no profile yet, and how to get one" 'no profile yet'
+tui_keys Escape
+tui_keys c
+check_screen "c: the guest powers off" 'QEMU exited with status 0' 15
+tui_keys p
+check_screen "p: the last run's instructions, all of them" "where the last run's 11980781 instructions went"
+check_screen "p: the firmware stage holds most of them" '^ +11961603 +99\.84% +stage firmware'
+check_screen "p: the hottest functions, OpenSBI's named by their address" '^ +[0-9]+ +[0-9.]+% +firmware +0x8000[0-9a-f]+ \(no symbol\)'
+tui_keys Escape
+tui_keys r
+check_screen "r: a new QEMU at the reset vector" '^ pc 0x1000 '
+check_screen "after r: the code panel counts the last run's instructions (the reset vector: once each)" '▶0*1000 auipc t0,0x0 +1x'
+tui_keys q
+tui_exit_status
+check_clean "profile"
+
 # A kernel that traps at once: T runs to its trap.
 build_spin "$files/spin.elf"
 bash "$TOP/tests/kernels/build.sh" "$files/k" >/dev/null 2>&1 || not_ok "test kernels build"
