@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "err.h"
 #include "json.h"
@@ -222,6 +223,10 @@ int profile_report_run(struct session *s, int json, int timeout_ms, const char *
 	char path[4096];
 	int rc = 0;
 
+	/* The directory first: a run is not worth making for files that
+	 * cannot be written. */
+	if (out_dir && mkdir(out_dir, 0777) < 0 && errno != EEXIST)
+		return err_set("cannot make %s for the profile's files: %s", out_dir, strerror(errno));
 	if (walk_run(s, timeout_ms, cancel, &w) < 0)
 		return -1;
 	if (*cancel)

@@ -102,8 +102,8 @@ void ui_events_draw(struct ui_screen *u)
 			snprintf(count, sizeof count, "%" PRIu64, e->insn);
 		words(u, e, text, sizeof text);
 		snprintf(line, sizeof line, "%c %14s  %-9s %-5s %s", u->event_top + (size_t)i == u->event_sel ? '>' : ' ',
-			 count, st >= 0 ? s->model.stages[st].short_name : "", e->from.name[0] != '?' ?
-			 e->from.name : e->to.name, text);
+			 count, st >= 0 ? s->model.stages[st].short_name : "",
+			 e->kind == EVENT_STAGE || e->from.name[0] == '?' ? e->to.name : e->from.name, text);
 		ui_screen_put(y0 + 2 + i, x0 + 1, w - 2,
 			      u->event_top + (size_t)i == u->event_sel ? A_BOLD : A_REVERSE, line, 1);
 	}

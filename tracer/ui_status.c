@@ -88,11 +88,22 @@ void ui_status_event(const struct session *s, unsigned asked, char *buf, size_t 
 	static const enum event_kind telling[] = { EVENT_STAGE, EVENT_WAIT, EVENT_TRAP, EVENT_CALL,
 						   EVENT_RETURN, EVENT_SYSREG, EVENT_MODE };
 	change = NULL;
-	for (size_t i = 0; i < sizeof telling / sizeof telling[0] && !change; i++)
-		if (asked & (1u << telling[i]))
-			change = event_in_command(log, telling[i]);
-	for (size_t i = 0; i < sizeof telling / sizeof telling[0] && !change; i++)
+	/* What was asked: the newest such event, the one the run stopped for. */
+	for (size_t i = event_count(log); asked && !change && i-- > 0;) {
+		const struct event *e = event_at(log, i);
+
+		if (e->command != last->command)
+			break;
+		if (asked & (1u << e->kind))
+			change = e;
+	}
+	for (size_t i = 0; i < sizeof telling / sizeof telling[0] && !change; i++) {
 		change = event_in_command(log, telling[i]);
+		/* A run passes stages at the story's stops on the way; the
+		 * stage to tell is the one it stopped at. */
+		if (change && change->kind == EVENT_STAGE && change->pc != last->pc)
+			change = NULL;
+	}
 	if (change && last->kind == EVENT_STEPPED && change->pc == last->pc)
 		last = change;
 	phrase(s, last, buf, cap);
