@@ -286,16 +286,18 @@ int session_story_wait(struct session *s)
 int session_story_stop(struct session *s, struct rsp_stop *stop)
 {
 	uint64_t pc = session_pc(s);
-
 	const struct session_story_point *p = session_story_point(s, pc);
+	int ours = 0;
 
 	if (!s->story.on)
 		return 0;
-	if (p && p->what.kind != ARCH_STORY_WAIT)
-		return session_story_step(s, stop) < 0 ? -1 : 1;
+	/* A run that stops on a vector took a trap, whatever the vector's
+	 * first instruction is; one of the story's is then stepped too. */
 	if (session_story_vector(s, pc)) {
 		record_trap(s, &s->regs, &s->mode);
-		return 1;
+		ours = 1;
 	}
-	return 0;
+	if (p && p->what.kind != ARCH_STORY_WAIT)
+		return session_story_step(s, stop) < 0 ? -1 : 1;
+	return ours;
 }

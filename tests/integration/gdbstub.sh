@@ -55,8 +55,6 @@ open_conn() {
 	mkdir -p "$tmp/xml"
 	probe_open "$tmp/$1.sock" --save "$tmp/xml"
 }
-	bg_pids+=("$CONN_PID")
-}
 
 # le HEX: a little-endian register or memory value, as 0x...
 le() {
