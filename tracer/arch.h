@@ -107,6 +107,7 @@ struct arch_story {
  * named from the registers at the call. */
 struct arch_call {
 	int known;		/* the architecture could decode it at all */
+	const char *iface;	/* what such calls are called: "SBI" */
 	uint64_t ext, func;	/* RISC-V: extension id (a7) and function id (a6) */
 	char ext_name[32];	/* "BASE", "SRST", "legacy" */
 	char name[48];		/* the function: "probe_extension", "console_putchar" */

@@ -301,6 +301,7 @@ static void rv_call(const struct arch_regs *r, struct arch_call *out)
 	for (int k = 0; k < 6; k++)
 		a[k] = r->v[RV_X0 + 10 + k];
 	arch_riscv64_sbi_call(r->v[RV_X0 + 17], r->v[RV_X0 + 16], a, out);
+	out->iface = "SBI";
 }
 
 static void rv_call_result(const struct arch_regs *at_call, const struct arch_regs *back,

@@ -24,9 +24,11 @@ static void call_text(const struct event *e, char *buf, size_t cap)
 	else if (e->result_known)
 		snprintf(result, sizeof result, " -> %s", e->result.error_name);
 	if (c->known)
-		snprintf(buf, cap, "SBI %s %s%s%s%s", c->ext_name, c->name, c->args[0] ? " " : "", c->args, result);
+		snprintf(buf, cap, "%s %s %s%s%s%s", c->iface ? c->iface : "firmware", c->ext_name, c->name,
+			 c->args[0] ? " " : "", c->args, result);
 	else
-		snprintf(buf, cap, "SBI call to extension %s, function 0x%" PRIx64 "%s", c->ext_name, c->func, result);
+		snprintf(buf, cap, "%s call to extension %s, function 0x%" PRIx64 "%s", c->iface ? c->iface : "firmware",
+			 c->ext_name, c->func, result);
 }
 
 int event_text(const struct event *e, const struct stage_model *m, const struct arch *a, char *buf,

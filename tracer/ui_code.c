@@ -153,7 +153,8 @@ void ui_code_draw(struct ui_screen *u)
 		struct arch_call call;	/* before it is taken: what it asks */
 		size_t k = strlen(buf);
 		if (is_pc && session_story_call(s, &call))
-			snprintf(buf + k, sizeof buf - k, "   SBI %.24s %.40s %.100s", call.ext_name, call.name, call.args);
+			snprintf(buf + k, sizeof buf - k, "   %.8s %.24s %.40s %.100s", call.iface ? call.iface : "",
+				 call.ext_name, call.name, call.args);
 		else if (s->profile.n)	/* how often the last run ran it */
 			snprintf(buf + k, sizeof buf - k, "   %" PRIu64 "x", profile_count_at(&s->profile, a));
 		attr_t attr = is_pc ? ui_screen_attr(u, UI_C_PC) : is_bp ? ui_screen_attr(u, UI_C_BREAK) : A_NORMAL;
