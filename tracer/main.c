@@ -107,7 +107,11 @@ static void usage(FILE *out)
 	      "A signal (SIGTERM, SIGQUIT, ...) ends it cleanly, and then by that signal (128 + N).\n"
 	      "The --batch --json report: {\"kernel\", \"firmware\", \"stages\": [{\"number\", \"name\", \"entry\",\n"
 	      "\"priv\", \"section\", \"symbol\", \"instruction\", \"registers\": {\"pc\", \"zero\", \"ra\", ...,\n"
-	      "and every system register the gdbstub has}}], \"end\", \"console\"}; numbers are hex strings.\n",
+	      "and every system register the gdbstub has}}], \"events\": [{\"kind\" (stage, trap, return, sbi_call,\n"
+	      "sysreg, wait, breakpoint, power_off), \"pc\", \"insn\" (instructions before it, exact), \"from\",\n"
+	      "\"to\" (modes), \"symbol\", \"text\", and per kind \"cause\", \"tval\", \"handler\" / \"target\" /\n"
+	      "\"eid\", \"fid\", \"name\", \"args\", \"error_name\", \"value\" / \"register\", \"old\"}],\n"
+	      "\"end\", \"console\"}; addresses and values are hex strings, counts numbers.\n",
 	      b->name, b->arch->name, b->reset_vector, b->kernel_addr(1), b->kernel_addr(0), user_port(), b->qemu);
 }
 
@@ -182,9 +186,9 @@ static int finish_stdout(const char *what)
 	return 1;
 }
 
-/* --timeout and --reply-timeout: seconds that become a whole number of milliseconds, so nan
- * and inf (which strtod() takes) and anything under 1 ms are refused
- * before (int)(s * 1000) could be undefined or 0. */
+/* --timeout and --reply-timeout: seconds that become a whole number of
+ * milliseconds, so nan and inf (which strtod() takes) and anything under
+ * 1 ms are refused before (int)(s * 1000) could be undefined or 0. */
 static int parse_timeout(const char *arg, double *out)
 {
 	char *end;

@@ -10,7 +10,14 @@
  *                "instruction": "auipc t0,0x0",
  *                "registers": {"pc": "0x1000", "zero": "0x0", "ra": "0x0", ...,
  *                              "mstatus": "0x...", ...}}, ...],
+ *    "events": [{"kind": "sbi_call", "pc": "0x802004c4", "insn": 11845430,
+ *                "from": "S", "to": "M", "symbol": "sbi_console_putchar+0x8",
+ *                "extension": "legacy", "name": "console_putchar",
+ *                "args": "ch='H'", "error_name": ..., "text": "SBI ..."}, ...],
  *    "end": "what ended the run", "console": "everything the guest printed"}
+ *
+ * The events are the boot's story (session_story.c) with the stages
+ * entered (once each) and the end; each kind's fields are in --help.
  */
 #ifndef BOOTSCOPE_REPORT_H
 #define BOOTSCOPE_REPORT_H
