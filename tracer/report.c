@@ -144,6 +144,10 @@ static void print_json(FILE *out, struct session *s, const struct walk_stop *r, 
 	}
 	fputs("]", out);
 	print_events_json(out, s);
+	if (s->story.off[0]) {	/* asked for, but not to be had */
+		fputs(",\n ", out);
+		json_field(out, "events_note", s->story.off);
+	}
 	fputs(",\n ", out);
 	json_field(out, "end", end);
 	fputs(",\n ", out);

@@ -88,6 +88,7 @@ struct session_story {
 	 * one that changes the mode if stop_mode_change. */
 	unsigned stop_kinds;
 	int stop_mode_change;
+	char off[200];		/* why the story is off although asked for; "" */
 };
 
 /* The memory view the screen shows, read when it is set and at each stop. */

@@ -240,7 +240,7 @@ int session_run_to_event(struct session *s, unsigned kinds, int mode_change)
 	if (ready(s) < 0)
 		return -1;
 	if (!s->story.on)
-		return err_set("the boot's events are not recorded (--no-events)");
+		return err_set("the boot's events are %s", s->story.off[0] ? s->story.off : "not recorded (--no-events)");
 	event_begin(&s->events);
 	s->story.stop_kinds = kinds;
 	s->story.stop_mode_change = mode_change;

@@ -24,6 +24,7 @@
  */
 #include "session.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +115,21 @@ static int place_vectors(struct session *s)
 	return 0;
 }
 
+/* A breakpoint the stub would not set: take the story's out again and go
+ * on without it, unless the connection itself is lost. */
+static int story_refused(struct session *s)
+{
+	struct session_story *st = &s->story;
+
+	snprintf(st->off, sizeof st->off, "not recorded: %s", err_msg());
+	st->on = 0;
+	for (size_t i = s->target.nbps; !s->target.broken && !s->target.gone && i-- > 0;)
+		if (target_run_break_remove(&s->target, s->target.bps[i].addr, SESSION_BP_STORY) < 0)
+			break;
+	st->nvectors = 0;
+	return s->target.broken || s->target.gone ? -1 : 0;
+}
+
 int session_story_begin(struct session *s)
 {
 	struct session_story *st = &s->story;
@@ -121,6 +137,7 @@ int session_story_begin(struct session *s)
 	st->npoints = 0;
 	st->nvectors = 0;
 	st->call_open = 0;
+	st->off[0] = '\0';
 	for (int i = 0; i < s->model.n; i++) {
 		const struct image *img = s->model.stages[i].image;
 
@@ -137,12 +154,25 @@ int session_story_begin(struct session *s)
 			return -1;
 	}
 	qsort(st->points, st->npoints, sizeof *st->points, by_addr);
+	/* A big kernel may have more of the story's instructions than the
+	 * breakpoints kept (the user's need room too), and a stub may have no
+	 * hardware breakpoints: then the boot goes on without its story,
+	 * which is said, not a failure. */
+	size_t need = SESSION_STORY_VECTORS + TARGET_MAX_BPS / 8;
+	for (size_t i = 0; i < st->npoints; i++)
+		need += st->points[i].what.kind != ARCH_STORY_WAIT;
+	if (need > TARGET_MAX_BPS) {
+		snprintf(st->off, sizeof st->off,
+			 "not recorded: the images hold %zu instructions of the story, more than bootscope's %d breakpoints",
+			 need - SESSION_STORY_VECTORS - TARGET_MAX_BPS / 8, TARGET_MAX_BPS);
+		return 0;
+	}
+	st->on = 1;
 	for (size_t i = 0; i < st->npoints; i++)
 		if (st->points[i].what.kind != ARCH_STORY_WAIT &&
 		    target_run_break_insert(&s->target, st->points[i].addr, 1, SESSION_BP_STORY) < 0)
-			return -1;
-	st->on = 1;
-	return place_vectors(s);
+			return story_refused(s);
+	return place_vectors(s) < 0 ? story_refused(s) : 0;
 }
 
 void session_story_end(struct session *s)

@@ -78,7 +78,7 @@ void ui_events_draw(struct ui_screen *u)
 	size_t n = ui_events_count(u);
 	/* Below the stage bar and the where line, above the status line. */
 	int w = u->cols, h = u->rows - 3, y0 = 2, x0 = 0, rows = h - 5;
-	char title[160], line[512], text[400];
+	char title[400], line[512], text[400];
 
 	for (int y = 0; y < h; y++)
 		ui_screen_put(y0 + y, x0, w, A_REVERSE, "", 1);
@@ -88,8 +88,9 @@ void ui_events_draw(struct ui_screen *u)
 		u->event_top = u->event_sel;
 	if (rows > 0 && u->event_sel >= u->event_top + (size_t)rows)
 		u->event_top = u->event_sel - (size_t)rows + 1;
-	snprintf(title, sizeof title, "the boot's events: %zu%s   (Up/Down/PgUp/PgDn/Home/End move, e or Esc closes)",
-		 n, s->story.on ? "" : " (--no-events: stages and the end only)");
+	snprintf(title, sizeof title, "the boot's events: %zu%s%s   (Up/Down/PgUp/PgDn/Home/End move, e or Esc closes)",
+		 n, s->story.on ? "" : ", stages and the end only: ",
+		 s->story.on ? "" : s->story.off[0] ? s->story.off : "--no-events");
 	ui_screen_put(y0, x0 + 1, w - 2, A_REVERSE | A_BOLD, title, 1);
 	ui_screen_put(y0 + 1, x0 + 1, w - 2, A_REVERSE | A_UNDERLINE,
 		      "    instructions  stage     mode  what happened", 1);

@@ -129,6 +129,17 @@ check_eq "trap.elf: OpenSBI redirects it to the kernel's stvec, its entry, with 
 check "trap.elf: and the kernel traps again and again" test "$(t 'len([e for e in kind("trap") if e["from"] == "S"])')" -gt 1
 check_clean "trap.elf"
 
+# ---- more of the story's instructions than breakpoints ------------------------
+bs 30 --batch --json "$k/many-ecalls.elf"
+printf '%s\n' "$out" >"$tmp/many.json"
+m() { py "$tmp/many.json" "$1"; }
+check_eq "many-ecalls: the walk goes on and the kernel powers off (exit 0)" "$rc" 0
+check_eq "many-ecalls: all three stages" "$(m 'len(d["stages"])')" 3
+check_match "many-ecalls: the report says why there are no events" "$(m 'd.get("events_note")')" \
+	'^not recorded: the images hold [0-9]+ instructions of the story, more than bootscope.s 1024 breakpoints$'
+check_eq "many-ecalls: only the stages and the end" "$(m 'sorted({e["kind"] for e in ev})')" "['power_off', 'stage']"
+check_clean "many-ecalls"
+
 # ---- --no-events ---------------------------------------------------------------
 bs 30 --batch --json --no-events "$KERNEL"
 printf '%s\n' "$out" >"$tmp/none.json"

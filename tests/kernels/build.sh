@@ -19,6 +19,7 @@ build trap 0x80200000 trap.S
 build spin 0x80200000 spin.S
 build escape 0x80200000 escape.S
 build xv6ish 0x80000000 xv6ish.S
+build many-ecalls 0x80200000 many-ecalls.S
 # stale: the ELF of one build, the raw image of another.
 build stale 0x80200000 good.S
 $objcopy --strip-all -O binary "$out/trap.elf" "$out/stale.bin"
