@@ -63,6 +63,13 @@ struct session_opts {
 
 /* The boot's story (session_story.c). */
 #define SESSION_STORY_VECTORS 40
+#define SESSION_STORY_LEVELS 4		/* modes by their arch_mode level */
+
+/* A mode's trap registers when last seen, and its returns then. */
+struct session_story_seen {
+	uint64_t cause, pc, value;
+	unsigned long returns;
+};
 
 struct session_story_point {
 	uint64_t addr;
@@ -76,6 +83,9 @@ struct session_story {
 	size_t npoints, cap;
 	uint64_t vectors[SESSION_STORY_VECTORS];	/* with a breakpoint now */
 	size_t nvectors;
+	int parked;		/* some vector's breakpoint is out (a loop jumps there) */
+	struct session_story_seen seen[SESSION_STORY_LEVELS];
+	unsigned long returns[SESSION_STORY_LEVELS];	/* returns from traps, by the mode left */
 	/* A firmware call not yet back: its event, the registers at the call,
 	 * and where and in which mode it comes back. */
 	int call_open;
@@ -108,6 +118,7 @@ struct session {
 	struct qemu qemu;
 	int own_qemu;			/* we started it, so we stop it */
 	uint64_t insns_at_reset;	/* the counting plugin's total at the last system_reset */
+	int interrupt_asked;		/* Ctrl-C during this run */
 	int qemu_started;
 	struct target target;
 	int target_open;

@@ -331,7 +331,9 @@ static int stopped(struct session *s, const struct rsp_stop *stop)
 			return 1;
 		}
 		s->story.ms += clock_ms() - t0;
-		if (ours > 0 && !wanted_stop(s) && !asked_event(s, since)) {
+		if (s->interrupt_asked)
+			st.signal_or_status = 2;	/* it stops here, as asked */
+		else if (ours > 0 && !wanted_stop(s) && !asked_event(s, since)) {
 			if (target_run_resume(&s->target) < 0) {
 				if (!s->target.gone)
 					return -1;
@@ -341,6 +343,7 @@ static int stopped(struct session *s, const struct rsp_stop *stop)
 			s->running = 1;
 			return 0;
 		}
+		return finish_stop(s, &st);
 	}
 	return finish_stop(s, stop);
 }
@@ -349,6 +352,7 @@ static int stopped(struct session *s, const struct rsp_stop *stop)
 static int finish_stop(struct session *s, const struct rsp_stop *stop)
 {
 	s->running = 0;
+	s->interrupt_asked = 0;
 	s->story.stop_kinds = 0;
 	if (clear_temp_bp(s) < 0)
 		return -1;
@@ -412,7 +416,12 @@ int session_wait(struct session *s, int timeout_ms, volatile sig_atomic_t *cance
 
 int session_interrupt(struct session *s)
 {
-	return s->running ? target_run_interrupt(&s->target) : 0;
+	if (!s->running)
+		return 0;
+	/* The 0x03 may reach QEMU while it is stopped at one of the story's
+	 * breakpoints, where it does nothing: the session must not run on. */
+	s->interrupt_asked = 1;
+	return target_run_interrupt(&s->target);
 }
 
 int session_break_toggle(struct session *s, uint64_t addr)

@@ -95,6 +95,38 @@ static int scan(struct session *s, const struct image *img, uint64_t lo, uint64_
 	return 0;
 }
 
+/* The trap registers of every mode, as they are now: what a trap must
+ * change to be one (see is_trap). */
+static void snapshot(struct session *s)
+{
+	for (int level = 0; level < SESSION_STORY_LEVELS; level++) {
+		struct arch_mode m = { .known = 1, .level = level, .ring = -1, .name = "?" };
+		struct arch_trap t;
+
+		s->arch->trap(&s->regs, &m, &t);
+		s->story.seen[level] = (struct session_story_seen){ t.cause, t.pc, t.value, s->story.returns[level] };
+	}
+}
+
+/* Arriving at a vector is a trap, unless the code only jumped there: a
+ * kernel that spins at its entry, where OpenSBI points stvec.  A trap
+ * writes its mode's trap registers; the same trap again (a kernel that
+ * traps, is sent back and traps again) comes after a return from that
+ * mode.  1 for a trap (now the one seen), 0 for a jump. */
+static int is_trap(struct session *s, const struct arch_regs *r, const struct arch_mode *now, struct arch_trap *t)
+{
+	s->arch->trap(r, now, t);
+	if (!now->known || now->level < 0 || now->level >= SESSION_STORY_LEVELS)
+		return 1;
+	struct session_story_seen *seen = &s->story.seen[now->level];
+
+	if (seen->cause == t->cause && seen->pc == t->pc && seen->value == t->value &&
+	    seen->returns == s->story.returns[now->level])
+		return 0;
+	*seen = (struct session_story_seen){ t->cause, t->pc, t->value, s->story.returns[now->level] };
+	return 1;
+}
+
 /* Breakpoints on the vectors the registers name now, off the old ones. */
 static int place_vectors(struct session *s)
 {
@@ -107,11 +139,32 @@ static int place_vectors(struct session *s)
 		if (target_run_break_remove(&s->target, s->story.vectors[i], SESSION_BP_STORY) < 0)
 			return -1;
 	s->story.nvectors = 0;
+	s->story.parked = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (target_run_break_insert(&s->target, v[i], 1, SESSION_BP_STORY) < 0)
 			return -1;
 		s->story.vectors[s->story.nvectors++] = v[i];
 	}
+	snapshot(s);
+	return 0;
+}
+
+/* A vector that code jumps to in a loop would stop the run at every turn:
+ * its breakpoint comes out until the next return from a trap. */
+static int park(struct session *s, uint64_t addr)
+{
+	s->story.parked = 1;
+	return target_run_break_remove(&s->target, addr, SESSION_BP_STORY);
+}
+
+static int unpark(struct session *s)
+{
+	if (!s->story.parked)
+		return 0;
+	s->story.parked = 0;
+	for (size_t i = 0; i < s->story.nvectors; i++)
+		if (target_run_break_insert(&s->target, s->story.vectors[i], 1, SESSION_BP_STORY) < 0)
+			return -1;
 	return 0;
 }
 
@@ -181,13 +234,15 @@ void session_story_end(struct session *s)
 	memset(&s->story, 0, sizeof s->story);
 }
 
-/* A trap was taken: the registers now are the handler's first look. */
-static void record_trap(struct session *s, const struct arch_regs *r, const struct arch_mode *now)
+/* A trap was taken: the registers now are the handler's first look.  0,
+ * or -1 if it was a jump to the vector (nothing recorded). */
+static int record_trap(struct session *s, const struct arch_regs *r, const struct arch_mode *now)
 {
 	struct arch_trap t;
 	struct event *e;
 
-	s->arch->trap(r, now, &t);
+	if (!is_trap(s, r, now, &t))
+		return -1;
 	e = event_add(&s->events, EVENT_TRAP, t.known ? t.pc : r->v[s->arch->pc]);
 	e->trap = t;
 	e->from = t.from;
@@ -195,6 +250,7 @@ static void record_trap(struct session *s, const struct arch_regs *r, const stru
 	e->addr = r->v[s->arch->pc];
 	e->regs = *r;
 	e->have_regs = 1;
+	return 0;
 }
 
 /* The open firmware call came back: the caller's next instruction. */
@@ -265,11 +321,18 @@ int session_story_step(struct session *s, struct rsp_stop *stop)
 		s->story.call_regs = before;
 		s->story.call_return = before.v[a->pc] + p->len;
 		s->story.call_mode = e->from;
-		return 0;	/* it lands on the vector: the call is that trap */
+		if (session_story_vector(s, pc)) {	/* the call is that trap */
+			struct arch_trap t;
+
+			is_trap(s, &s->regs, &s->mode, &t);
+		}
+		return 0;
 	case EVENT_RETURN:
+		if (e->from.known && e->from.level >= 0 && e->from.level < SESSION_STORY_LEVELS)
+			s->story.returns[e->from.level]++;
 		if (s->story.call_open && pc == s->story.call_return && arch_mode_same(&s->mode, &s->story.call_mode))
 			close_call(s, &s->regs);
-		return 0;	/* where it lands may be a vector, but no trap */
+		return unpark(s);	/* where it lands may be a vector, but no trap */
 	case EVENT_SYSREG:
 		e->reg = what.reg;
 		e->old_value = before.v[what.reg];
@@ -324,7 +387,8 @@ int session_story_stop(struct session *s, struct rsp_stop *stop)
 	/* A run that stops on a vector took a trap, whatever the vector's
 	 * first instruction is; one of the story's is then stepped too. */
 	if (session_story_vector(s, pc)) {
-		record_trap(s, &s->regs, &s->mode);
+		if (record_trap(s, &s->regs, &s->mode) < 0 && park(s, pc) < 0)
+			return -1;
 		ours = 1;
 	}
 	if (p && p->what.kind != ARCH_STORY_WAIT)

@@ -129,6 +129,16 @@ check_eq "trap.elf: OpenSBI redirects it to the kernel's stvec, its entry, with 
 check "trap.elf: and the kernel traps again and again" test "$(t 'len([e for e in kind("trap") if e["from"] == "S"])')" -gt 1
 check_clean "trap.elf"
 
+# ---- a kernel that spins at its entry, where OpenSBI points stvec ------------
+# Jumping to the vector's address is no trap: nothing is recorded for it,
+# and the run is not stopped at every turn of the loop.
+bs 30 --batch --json --timeout 0.5 "$k/spin.elf"
+printf '%s\n' "$out" >"$tmp/spin.json"
+check_eq "spin.elf: exits 0 (still running at the time-out)" "$rc" 0
+check_eq "spin.elf: the only traps are OpenSBI's five probes in M mode" \
+	"$(py "$tmp/spin.json" '[(e["from"], e["to"]) for e in kind("trap")]')" "[('M', 'M'), ('M', 'M'), ('M', 'M'), ('M', 'M'), ('M', 'M')]"
+check_clean "spin.elf"
+
 # ---- more of the story's instructions than breakpoints ------------------------
 bs 30 --batch --json "$k/many-ecalls.elf"
 printf '%s\n' "$out" >"$tmp/many.json"
