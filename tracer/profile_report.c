@@ -41,17 +41,12 @@ static const struct walk_stop *entered(const struct walk *w, int number)
 	return NULL;
 }
 
-/* Names from an ELF are not bootscope's own: printable. */
-static void put(FILE *out, const char *text)
-{
-	text_write(out, text, strlen(text), 0);
-}
 
 static void print_text(FILE *out, const struct session *s, const struct walk *w,
 		       const struct profile_summary *p)
 {
 	fprintf(out, "kernel:   %s\nfirmware: %s\n", s->opts.kernel ? s->opts.kernel : "(none)",
-		s->firmware ? s->firmware->path : s->opts.bios ? s->opts.bios : "default");
+		walk_firmware(s));
 	fprintf(out, "\n== %" PRIu64 " instructions from reset to the end\n", p->total);
 	fprintf(out, "   %-22s %12s %7s  %s\n", "stage", "instructions", "share", "entered after");
 	for (size_t i = 0; i < p->nstages; i++) {
@@ -76,7 +71,7 @@ static void print_text(FILE *out, const struct session *s, const struct walk *w,
 
 		fprintf(out, "   %12" PRIu64 " %6.2f%%  %-9s ", r->count, pct(r->count, p->total),
 			stage_short(&s->model, r->stage));
-		put(out, r->name);
+		text_puts(out, r->name);
 		fputc('\n', out);
 	}
 	fprintf(out, "\n== hottest functions (of %zu)\n", p->nfunctions);
@@ -85,7 +80,7 @@ static void print_text(FILE *out, const struct session *s, const struct walk *w,
 
 		fprintf(out, "   %12" PRIu64 " %6.2f%%  %-9s ", r->count, pct(r->count, p->total),
 			stage_short(&s->model, r->stage));
-		put(out, r->name);
+		text_puts(out, r->name);
 		if (!r->named)
 			fputs(" (no symbol)", out);
 		fputc('\n', out);
@@ -96,11 +91,11 @@ static void print_text(FILE *out, const struct session *s, const struct walk *w,
 
 		fprintf(out, "   %12" PRIu64 " %6.2f%%  0x%" PRIx64 "..0x%" PRIx64 " in ", l->count,
 			pct(l->count, p->total), l->head, l->branch);
-		put(out, l->function);
+		text_puts(out, l->function);
 		fprintf(out, ", its branch ran %" PRIu64 " times\n", l->runs);
 	}
 	fputs("\n== end: ", out);
-	put(out, w->end);
+	text_puts(out, w->end);
 	fputc('\n', out);
 }
 
@@ -110,7 +105,7 @@ static void print_json(FILE *out, const struct session *s, const struct walk *w,
 	fputc('{', out);
 	json_field(out, "kernel", s->opts.kernel);
 	fputs(", ", out);
-	json_field(out, "firmware", s->firmware ? s->firmware->path : s->opts.bios ? s->opts.bios : "default");
+	json_field(out, "firmware", walk_firmware(s));
 	fprintf(out, ", \"total\": %" PRIu64 ",\n \"stages\": [", p->total);
 	for (size_t i = 0; i < p->nstages; i++) {
 		const struct profile_row *r = &p->stages[i];

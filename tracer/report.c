@@ -122,7 +122,7 @@ static void print_json(FILE *out, struct session *s, const struct walk_stop *r, 
 	fputc('{', out);
 	json_field(out, "kernel", s->opts.kernel);
 	fputs(", ", out);
-	json_field(out, "firmware", s->firmware ? s->firmware->path : s->opts.bios ? s->opts.bios : "default");
+	json_field(out, "firmware", walk_firmware(s));
 	fputs(",\n \"stages\": [", out);
 	for (int i = 0; i < n; i++, r++) {
 		fprintf(out, "%s\n  {\"number\": %d, ", i ? "," : "", r->number);
@@ -185,31 +185,25 @@ static void print_regs(FILE *out, const struct arch *a, const struct arch_regs *
 	fputc('\n', out);
 }
 
-/* Names from an ELF, the disassembly of the guest's bytes and the end's
- * words (which may quote QEMU) are not bootscope's own: printable. */
-static void put(FILE *out, const char *text)
-{
-	text_write(out, text, strlen(text), 0);
-}
 
 static void print_text(FILE *out, struct session *s, const struct walk_stop *r, int n, const char *end)
 {
 	fprintf(out, "kernel:   %s\nfirmware: %s\n", s->opts.kernel ? s->opts.kernel : "(none)",
-		s->firmware ? s->firmware->path : s->opts.bios ? s->opts.bios : "default");
+		walk_firmware(s));
 	for (int i = 0; i < n; i++, r++) {
 		fprintf(out, "\n== stage %d: %s, entered at 0x%" PRIx64 " in %s mode\n", r->number,
 			r->name, r->entry, r->mode);
 		fputs("   where:       ", out);
-		put(out, r->section);
+		text_puts(out, r->section);
 		fputs(", ", out);
-		put(out, r->symbol);
+		text_puts(out, r->symbol);
 		fputs("\n   instruction: ", out);
-		put(out, r->insn);
+		text_puts(out, r->insn);
 		fputc('\n', out);
 		print_regs(out, s->arch, &r->regs);
 	}
 	fputs("\n== end: ", out);
-	put(out, end);
+	text_puts(out, end);
 	fputc('\n', out);
 	if (session_console_note(s))
 		fprintf(out, "== console: %s\n", session_console_note(s));

@@ -81,7 +81,7 @@ struct session_story {
 	int on;
 	struct session_story_point *points;	/* sorted by addr */
 	size_t npoints, cap;
-	uint64_t vectors[SESSION_STORY_VECTORS];	/* with a breakpoint now */
+	uint64_t vectors[SESSION_STORY_VECTORS];	/* where traps land now */
 	size_t nvectors;
 	int parked;		/* some vector's breakpoint is out (a loop jumps there) */
 	struct session_story_seen seen[SESSION_STORY_LEVELS];

@@ -14,6 +14,9 @@
  * session: the instruction is stepped, the registers before and after
  * say what it did.  A single step over such an instruction is recorded
  * the same way, so the story does not depend on how the user moved.
+ * Arriving at a vector is a trap only if it shows in the trap registers
+ * (is_trap): code that merely jumps there, in a loop, gets the vector's
+ * breakpoint taken out until the next return from a trap.
  *
  * wfi gets no breakpoint: stepping over it with interrupts held off (as
  * QEMU steps) could wait forever.  It is recorded when a command stops

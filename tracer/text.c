@@ -89,3 +89,8 @@ void text_write(FILE *out, const char *src, size_t len, unsigned flags)
 		fputs(c, out);
 	}
 }
+
+void text_puts(FILE *out, const char *s)
+{
+	text_write(out, s, strlen(s), 0);
+}

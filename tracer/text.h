@@ -48,4 +48,7 @@ size_t text_printable(char *dst, size_t cap, const char *src, size_t len, unsign
 /* src[0..len) made printable, written to out. */
 void text_write(FILE *out, const char *src, size_t len, unsigned flags);
 
+/* The same for a string (one line: no flags). */
+void text_puts(FILE *out, const char *s);
+
 #endif

@@ -24,6 +24,11 @@ static void take(struct session *s, struct walk_stop *r)
 	r->have_icount = session_insns(s, &r->icount) == 0;
 }
 
+const char *walk_firmware(const struct session *s)
+{
+	return s->firmware ? s->firmware->path : s->opts.bios ? s->opts.bios : "default";
+}
+
 int walk_run(struct session *s, int timeout_ms, volatile sig_atomic_t *cancel, struct walk *w)
 {
 	char sym[128], *end = w->end;

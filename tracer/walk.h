@@ -32,6 +32,10 @@ struct walk {
 	char end[256];		/* what ended the run, in words */
 };
 
+/* The firmware the walk ran, as its reports name it: the ELF with its
+ * symbols, else what --bios said. */
+const char *walk_firmware(const struct session *s);
+
 /* Walk the boot.  timeout_ms bounds each stage's run and the run after
  * the last one; *cancel, set from a signal handler, ends the walk early.
  * Returns 0, or -1 with err_set() (also when QEMU ended other than by the
