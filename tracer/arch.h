@@ -174,6 +174,10 @@ struct arch {
 	 * (known 0 if none: RISC-V's ecall is an SBI call from S mode only),
 	 * and what it returned, from the registers once back in the caller. */
 	void (*call)(const struct arch_regs *r, struct arch_call *out);
+	/* The same call, seen at the trap vector it went to: t is the trap
+	 * just taken (known 0 unless that trap is a firmware call).  A run
+	 * learns of calls here, so needs no breakpoint on each call. */
+	void (*trap_call)(const struct arch_regs *r, const struct arch_trap *t, struct arch_call *out);
 	void (*call_result)(const struct arch_regs *at_call, const struct arch_regs *back,
 			    struct arch_call_result *out);
 };

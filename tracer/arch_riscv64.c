@@ -291,17 +291,30 @@ static size_t rv_trap_vectors(const struct arch_regs *r, uint64_t *out, size_t m
 
 /* An ecall from S mode is an SBI call: a7 the extension, a6 the function,
  * a0-a5 the arguments; a0 and a1 hold the answer once back in S mode. */
-static void rv_call(const struct arch_regs *r, struct arch_call *out)
+static void rv_sbi(const struct arch_regs *r, struct arch_call *out)
 {
 	uint64_t a[6];
 
-	memset(out, 0, sizeof *out);
-	if (!r->ok[RV_PRIV] || r->v[RV_PRIV] != 1)
-		return;
 	for (int k = 0; k < 6; k++)
 		a[k] = r->v[RV_X0 + 10 + k];
 	arch_riscv64_sbi_call(r->v[RV_X0 + 17], r->v[RV_X0 + 16], a, out);
 	out->iface = "SBI";
+}
+
+static void rv_call(const struct arch_regs *r, struct arch_call *out)
+{
+	memset(out, 0, sizeof *out);
+	if (r->ok[RV_PRIV] && r->v[RV_PRIV] == 1)
+		rv_sbi(r, out);
+}
+
+/* The trap of an SBI call: in M mode, mcause 9 (environment call from S
+ * mode); the ecall left a0-a7 as they were. */
+static void rv_trap_call(const struct arch_regs *r, const struct arch_trap *t, struct arch_call *out)
+{
+	memset(out, 0, sizeof *out);
+	if (t->known && !t->interrupt && t->cause == 9 && r->ok[RV_PRIV] && r->v[RV_PRIV] == 3)
+		rv_sbi(r, out);
 }
 
 static void rv_call_result(const struct arch_regs *at_call, const struct arch_regs *back,
@@ -331,5 +344,6 @@ const struct arch arch_riscv64 = {
 	.story = rv_story,
 	.trap_vectors = rv_trap_vectors,
 	.call = rv_call,
+	.trap_call = rv_trap_call,
 	.call_result = rv_call_result,
 };

@@ -5,11 +5,15 @@
  * Two kinds of hardware breakpoint find them (QEMU's are effectively
  * unlimited, docs/qemu-gdbstub.md):
  *  - on every instruction of the images' code that can change the story
- *    (arch->story: RISC-V's ecall, mret, sret and CSR writes to mtvec,
- *    stvec, satp, medeleg, mideleg), found by decoding the executable
- *    sections once;
+ *    (arch->story: RISC-V's mret, sret and CSR writes to mtvec, stvec,
+ *    satp, medeleg, mideleg), found by decoding the executable sections
+ *    once;
  *  - on the trap vectors as they are now (arch->trap_vectors), moved
  *    whenever a write to a vector register is seen.
+ * A firmware call (RISC-V's ecall) needs none of its own: it traps, and
+ * the vector's stop reads it (arch->trap_call), one stop instead of two.
+ * Every breakpoint costs QEMU time on every jump the guest makes
+ * (docs/qemu-gdbstub.md), so the story sets no more than it must.
  * A run that stops on one of them is recorded and resumed by the
  * session: the instruction is stepped, the registers before and after
  * say what it did.  A single step over such an instruction is recorded
@@ -186,6 +190,13 @@ static int story_refused(struct session *s)
 	return s->target.broken || s->target.gone ? -1 : 0;
 }
 
+/* Does a run need a breakpoint on p to see what it does?  Not a wait
+ * (see above), nor a firmware call: its trap shows it at the vector. */
+static int armed(const struct session_story_point *p)
+{
+	return p->what.kind != ARCH_STORY_WAIT && p->what.kind != ARCH_STORY_CALL;
+}
+
 int session_story_begin(struct session *s)
 {
 	struct session_story *st = &s->story;
@@ -216,7 +227,7 @@ int session_story_begin(struct session *s)
 	 * which is said, not a failure. */
 	size_t need = SESSION_STORY_VECTORS + TARGET_MAX_BPS / 8;
 	for (size_t i = 0; i < st->npoints; i++)
-		need += st->points[i].what.kind != ARCH_STORY_WAIT;
+		need += armed(&st->points[i]);
 	if (need > TARGET_MAX_BPS) {
 		snprintf(st->off, sizeof st->off,
 			 "not recorded: the images hold %zu instructions of the story, more than bootscope's %d breakpoints",
@@ -224,10 +235,19 @@ int session_story_begin(struct session *s)
 		return 0;
 	}
 	st->on = 1;
+	uint64_t *at = malloc((st->npoints ? st->npoints : 1) * sizeof *at);
+	size_t n = 0;
+
+	if (!at)
+		return err_set("out of memory finding the boot's events");
 	for (size_t i = 0; i < st->npoints; i++)
-		if (st->points[i].what.kind != ARCH_STORY_WAIT &&
-		    target_run_break_insert(&s->target, st->points[i].addr, 1, SESSION_BP_STORY) < 0)
-			return story_refused(s);
+		if (armed(&st->points[i]))
+			at[n++] = st->points[i].addr;
+	int rc = target_run_break_insert_all(&s->target, at, n, 1, SESSION_BP_STORY);
+
+	free(at);
+	if (rc < 0)
+		return story_refused(s);
 	return place_vectors(s) < 0 ? story_refused(s) : 0;
 }
 
@@ -237,15 +257,54 @@ void session_story_end(struct session *s)
 	memset(&s->story, 0, sizeof s->story);
 }
 
+/* The firmware call a trap is (arch->trap_call), opened at the vector:
+ * the call's instruction is the trap's pc, and it has been counted. */
+static void record_trap_call(struct session *s, const struct arch_regs *r, const struct arch_mode *now,
+			     const struct arch_trap *t, const struct arch_call *call)
+{
+	const struct session_story_point *p = session_story_point(s, t->pc);
+	struct arch_story what = { ARCH_STORY_NONE, "", -1 };
+	unsigned len = p ? p->len : 0;
+	uint8_t b[32];
+
+	if (p)
+		what = p->what;
+	else if (s->arch->insn_max <= sizeof b && target_mem_read(&s->target, t->pc, b, s->arch->insn_max) == 0 &&
+		 (len = s->arch->insn_len(b, s->arch->insn_max)) > 0)
+		s->arch->story(b, len, &what);
+	struct event *e = event_add(&s->events, EVENT_CALL, t->pc);
+
+	if (e->have_insn && e->insn > 0)
+		e->insn--;
+	e->name = what.name;
+	e->call = *call;
+	e->from = t->from;
+	e->to = *now;
+	e->addr = r->v[s->arch->pc];
+	e->regs = *r;
+	e->have_regs = 1;
+	s->story.call_open = 1;
+	s->story.call_event = e->number;
+	s->story.call_regs = *r;
+	s->story.call_return = t->pc + len;
+	s->story.call_mode = t->from;
+}
+
 /* A trap was taken: the registers now are the handler's first look.  0,
  * or -1 if it was a jump to the vector (nothing recorded). */
 static int record_trap(struct session *s, const struct arch_regs *r, const struct arch_mode *now)
 {
 	struct arch_trap t;
+	struct arch_call call;
 	struct event *e;
 
 	if (!is_trap(s, r, now, &t))
 		return -1;
+	s->arch->trap_call(r, &t, &call);
+	if (call.known) {
+		record_trap_call(s, r, now, &t, &call);
+		return 0;
+	}
 	e = event_add(&s->events, EVENT_TRAP, t.known ? t.pc : r->v[s->arch->pc]);
 	e->trap = t;
 	e->from = t.from;

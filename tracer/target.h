@@ -140,6 +140,9 @@ int target_run_interrupt(struct target *t);
  * temporary one, the boot's story): one address set by several owners is
  * one breakpoint in the stub, removed when its last owner lets it go. */
 int target_run_break_insert(struct target *t, uint64_t addr, int hw, unsigned owner);
+/* The same for n addresses, asked for in as few writes as fit: one
+ * round trip for hundreds.  On a refusal, those set before it stay. */
+int target_run_break_insert_all(struct target *t, const uint64_t *addrs, size_t n, int hw, unsigned owner);
 int target_run_break_remove(struct target *t, uint64_t addr, unsigned owner);
 const struct target_bp *target_run_break_at(const struct target *t, uint64_t addr);
 

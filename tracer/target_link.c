@@ -64,6 +64,28 @@ int target_link_send(struct target *t, const char *payload, size_t len)
 	return 0;
 }
 
+int target_link_send_batch(struct target *t, const char *batch, size_t blen, size_t n)
+{
+	if (target_link_usable(t) < 0)
+		return -1;
+	if (t->running)
+		return err_set("the CPU is running: stop it first");
+	if (blen > sizeof t->tx - 1)
+		return err_set("request too large for one write (%zu bytes)", blen);
+	if (t->ack_owed && target_link_write(t, "+", 1) < 0)
+		return -1;
+	t->ack_owed = 0;
+	if (target_link_write(t, batch, blen) < 0)
+		return -1;
+	/* A batch is never resent: a reply lost on the way (see
+	 * target_link_take) is asked for again alone, later.  A single request
+	 * is an ordinary one. */
+	if (n == 1)
+		memcpy(t->tx + 1, batch, blen);
+	t->tx_len = n == 1 ? blen : 0;
+	return 0;
+}
+
 /* Feed the received bytes to the parser until a whole packet is in
  * t->parser.pkt (TARGET_LINK_PACKET) or they run out (TARGET_LINK_DRY).  Acks are
  * skipped, a '-' resends our last packet, a damaged packet is answered

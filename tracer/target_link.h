@@ -26,6 +26,12 @@ int target_link_send(struct target *t, const char *payload, size_t len);
 /* Write bytes as they are (several framed packets, an interrupt). */
 int target_link_write(struct target *t, const void *buf, size_t len);
 
+/* Send n requests framed one after another in batch (blen bytes) in one
+ * write; their replies come back in order, each taken with
+ * target_link_recv(t, ..., n > 1).  One request alone stays resendable.
+ * 0 or -1. */
+int target_link_send_batch(struct target *t, const char *batch, size_t blen, size_t n);
+
 /* What target_link_take found in the bytes already received. */
 enum target_link_take { TARGET_LINK_DRY, TARGET_LINK_PACKET, TARGET_LINK_LOST };
 

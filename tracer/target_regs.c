@@ -3,8 +3,9 @@
  * 'g' sends the registers the stub puts in it, in regnum order, each as
  * many hex digits as its bitsize says; which regnums it carries is learnt
  * from the first reply, so nothing here knows an architecture.  The
- * others are read with 'p', framed together into one write: while the CPU
- * is stopped the stub answers them in order, one round trip for all. */
+ * others are read with 'p', framed together with the 'g' into one write:
+ * while the CPU is stopped the stub answers them in order, one round trip
+ * for all. */
 #include "target.h"
 
 #include <stdio.h>
@@ -19,15 +20,13 @@ void target_regs_drop(struct target *t)
 		memset(t->reg_valid, 0, t->nreg);
 }
 
-/* 'g', read by the sizes of the description.  A value the stub marks
- * unavailable, or one wider than 64 bits, is skipped; a reply that does
- * not fit the description ends where it stops fitting. */
-static int read_g(struct target *t)
+/* A 'g' reply, read by the sizes of the description.  A value the stub
+ * marks unavailable, or one wider than 64 bits, is skipped; a reply that
+ * does not fit the description ends where it stops fitting. */
+static int parse_g_reply(struct target *t)
 {
 	size_t off = 0, len, r;
 
-	if (target_link_request(t, "g") < 0)
-		return -1;
 	len = t->parser.pkt_len;
 	if (len == 0 || rsp_is_error(t->parser.pkt, len, NULL))
 		return target_link_error(t, "reading the registers");
@@ -64,12 +63,17 @@ static int in_g(const struct target *t, int r)
 	return t->g_count < 0 || r < t->g_count;
 }
 
-/* Send 'p' for every register not known yet and take the replies. */
-static int read_p_batch(struct target *t, const int *regnums, size_t n)
+/* Send 'p' for every register not known yet (after a 'g' if with_g) and
+ * take the replies. */
+static int read_batch(struct target *t, const int *regnums, size_t n, int with_g)
 {
 	char batch[2048];
 	size_t blen = 0, pending = 0;
 
+	if (with_g) {
+		blen = rsp_frame(batch, sizeof batch, "g", 1);
+		pending = 1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		int r = regnums[i];
 		char p[16];
@@ -85,22 +89,18 @@ static int read_p_batch(struct target *t, const int *regnums, size_t n)
 	}
 	if (!pending)
 		return 0;
-	if (target_link_usable(t) < 0)
+	if (target_link_send_batch(t, batch, blen, pending) < 0)
 		return -1;
-	if (t->running)
-		return err_set("the CPU is running: stop it first");
-	if (t->ack_owed && target_link_write(t, "+", 1) < 0)
-		return -1;
-	t->ack_owed = 0;
-	if (target_link_write(t, batch, blen) < 0)
-		return -1;
-	/* A batch is never resent: a reply lost on the way (see
-	 * target_link_take) is asked for again alone, later.  A single request
-	 * is an ordinary one. */
 	int single = pending == 1, failed = 0, got;
-	if (single)
-		memcpy(t->tx + 1, batch, blen);
-	t->tx_len = single ? blen : 0;
+	int g_lost = 0;
+	if (with_g) {
+		if ((got = target_link_recv(t, t->timeout_ms, !single)) < 0)
+			return -1;
+		pending--;
+		if (got == 0 && parse_g_reply(t) < 0)
+			return -1;
+		g_lost = got;
+	}
 	for (size_t i = 0; i < n && pending; i++) {
 		int r = regnums[i];
 
@@ -112,6 +112,8 @@ static int read_p_batch(struct target *t, const int *regnums, size_t n)
 		if (got == 0 && parse_p_reply(t, r) < 0)
 			failed = 1;
 	}
+	if (g_lost && (target_link_request(t, "g") < 0 || parse_g_reply(t) < 0))
+		return -1;	/* asked again alone, so that it may be resent */
 	return failed ? -1 : 0;
 }
 
@@ -126,9 +128,12 @@ int target_regs_read(struct target *t, const int *regnums, size_t n, uint64_t *o
 			return err_set("no register number %d", r);
 		need_g |= in_g(t, r) && !t->reg_valid[r];
 	}
-	if (need_g && read_g(t) < 0)
+	/* 'g' and the 'p's in one write: one round trip for a whole stop. */
+	if (read_batch(t, regnums, n, need_g) < 0)
 		return -1;
-	if (read_p_batch(t, regnums, n) < 0)
+	/* Before the first 'g' came back, which registers it carries was not
+	 * known: the others are asked for now (nothing is sent if none). */
+	if (need_g && read_batch(t, regnums, n, 0) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		int r = regnums[i];
@@ -137,7 +142,7 @@ int target_regs_read(struct target *t, const int *regnums, size_t n, uint64_t *o
 			out[i] = t->reg[r];
 		else if (in_g(t, r))	/* 'g' carries it but could not give it */
 			return err_set("reading the registers: register %d is unavailable or malformed", r);
-		else if (read_p_batch(t, &r, 1) < 0)	/* the batch was full */
+		else if (read_batch(t, &r, 1, 0) < 0)	/* the batch was full */
 			return -1;
 		else
 			out[i] = t->reg[r];

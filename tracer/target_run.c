@@ -2,17 +2,23 @@
 #include "target.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "err.h"
 #include "target_link.h"
 
-const struct target_bp *target_run_break_at(const struct target *t, uint64_t addr)
+static struct target_bp *find(struct target *t, uint64_t addr)
 {
 	for (size_t i = 0; i < t->nbps; i++)
 		if (t->bps[i].addr == addr)
 			return &t->bps[i];
 	return NULL;
+}
+
+const struct target_bp *target_run_break_at(const struct target *t, uint64_t addr)
+{
+	return find((struct target *)t, addr);
 }
 
 static int z_packet(struct target *t, char op, int hw, uint64_t addr)
@@ -43,6 +49,70 @@ int target_run_break_insert(struct target *t, uint64_t addr, int hw, unsigned ow
 	if (z_packet(t, 'Z', hw, addr) < 0)
 		return -1;
 	t->bps[t->nbps++] = (struct target_bp){ .addr = addr, .hw = hw, .owners = owner };
+	return 0;
+}
+
+int target_run_break_insert_all(struct target *t, const uint64_t *addrs, size_t n, int hw, unsigned owner)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		char batch[4096];
+		size_t blen = 0, sent = 0, from = t->nbps;
+
+		/* As many new ones as fit in one write and in the table. */
+		for (; i < n && t->nbps + sent < TARGET_MAX_BPS; i++) {
+			struct target_bp *old = find(t, addrs[i]);
+			char z[48];
+			size_t dup = 0;
+
+			if (old) {
+				old->owners |= owner;
+				continue;
+			}
+			while (dup < sent && t->bps[from + dup].addr != addrs[i])
+				dup++;
+			if (dup < sent)
+				continue;	/* twice in addrs */
+			int zlen = snprintf(z, sizeof z, "Z%d,%" PRIx64 ",%d", hw ? 1 : 0, addrs[i], t->bp_kind);
+			size_t f = rsp_frame(batch + blen, sizeof batch - blen, z, (size_t)zlen);
+			if (f == 0)
+				break;
+			blen += f;
+			t->bps[from + sent++] = (struct target_bp){ .addr = addrs[i], .hw = hw, .owners = owner };
+		}
+		if (!sent) {
+			if (i < n)
+				return err_set("too many breakpoints (at most %d)", TARGET_MAX_BPS);
+			break;
+		}
+		if (target_link_send_batch(t, batch, blen, sent) < 0)
+			return -1;
+		/* Each reply in turn: the table keeps those the stub set, also
+		 * after a refusal, so that they can be taken out again. */
+		int failed = 0;
+		size_t kept = from;
+		for (size_t k = 0; k < sent; k++) {
+			uint64_t at = t->bps[from + k].addr;
+			int got = target_link_recv(t, t->timeout_ms, sent > 1);
+
+			if (got < 0) {
+				t->nbps = kept;
+				return -1;
+			}
+			if (got == 0 && strcmp(t->parser.pkt, "OK") == 0)
+				t->bps[kept++] = t->bps[from + k];
+			else if (failed)
+				continue;
+			else if (got == 0)
+				failed = target_link_error(t, "setting a breakpoint at 0x%" PRIx64, at);
+			else
+				failed = err_set("setting a breakpoint at 0x%" PRIx64 ": the reply was lost", at);
+		}
+		t->nbps = kept;
+		if (failed)
+			return -1;
+	}
 	return 0;
 }
 
