@@ -28,7 +28,9 @@ tools.  The rows:
   7. all the boot's events (s): `bootscope --batch --json` against the same
      with --no-events, the number of events, and gdb-multiarch recording
      them by `stepi` + $pc + $priv, timed over a sample from the reset vector
-     and extrapolated to the profile's total.
+     and extrapolated to the profile's total.  Beside it, what breakpoints
+     cost while merely set: the boot under QEMU's gdbstub with none and
+     with 450 that never fire.
 
 Environment: BENCH_N (steps, default 3000), BENCH_REPS (launches, default 5),
 BENCH_TUI_STEPS (keys, default 10), BENCH_LOG_REPS (logged boots, default 3),
@@ -49,6 +51,7 @@ import select
 import shlex
 import shutil
 import signal
+import socket
 import statistics
 import struct
 import subprocess
@@ -444,6 +447,66 @@ def timed_log(timeout):
     return dt, trace - stopped, stopped
 
 
+IDLE_BPS = 450	# about as many as the story sets on the bundled boot
+IDLE_AT = 0x80100000	# RAM between OpenSBI and the kernel: never executed
+
+
+def rsp_packet(payload):
+    return b"$%s#%02x" % (payload.encode(), sum(payload.encode()) & 0xff)
+
+
+def rsp_replies(conn, buf, n):
+    """Read n replies ($...#xx, acked), or until the connection closes.
+    Returns (replies, the bytes left)."""
+    out = []
+    while len(out) < n:
+        i = buf.find(b"$")
+        j = buf.find(b"#", i)
+        if i >= 0 and j >= 0 and len(buf) >= j + 3:
+            out.append(buf[i + 1:j].decode())
+            buf = buf[j + 3:]
+            conn.sendall(b"+")
+            continue
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    return out, buf
+
+
+def idle_bps_boot(n):
+    """The bare boot under the gdbstub with n hardware breakpoints that never
+    fire (at IDLE_AT..): seconds from `c` to power-off.  What a breakpoint
+    costs QEMU 7.2 while it is merely set (docs/qemu-gdbstub.md)."""
+    p, sock, _ = start_qemu("idle")
+    try:
+        conn = socket.socket(socket.AF_UNIX)
+        deadline = time.monotonic() + 10
+        while True:	# the socket's file comes a moment before its listen()
+            try:
+                conn.connect(sock)
+                break
+            except ConnectionRefusedError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("bench: QEMU did not listen on %s" % sock)
+                time.sleep(0.005)
+        conn.sendall(b"".join(rsp_packet("Z1,%x,4" % (IDLE_AT + 4 * i)) for i in range(n)))
+        got, buf = rsp_replies(conn, b"", n)
+        if got != ["OK"] * n:
+            raise SystemExit("bench: QEMU refused an idle breakpoint")
+        t0 = time.monotonic()
+        conn.sendall(rsp_packet("c"))
+        # The end: a W reply, or the socket closing as QEMU exits.
+        got, _ = rsp_replies(conn, buf, 1)
+        dt = time.monotonic() - t0
+        conn.close()
+        if (got and not got[0].startswith("W")) or reap(p, 10) != 0:
+            raise SystemExit("bench: the boot with idle breakpoints did not power off (%s)" % got)
+        return dt
+    finally:
+        stop(p)
+
+
 def whole_boot():
     """1. profile vs the bare boot vs QEMU's log; 2. --batch with and
     without events, and gdb's stepi extrapolated.  Alternating launches."""
@@ -470,8 +533,12 @@ def whole_boot():
         ev.append(dt)
         nev.add(len(json.loads(out)["events"]))
         noev.append(timed(noev_argv, 60)[0])
+    idle0, idlen = [], []
+    for i in range(REPS):
+        idle0.append(idle_bps_boot(0))
+        idlen.append(idle_bps_boot(IDLE_BPS))
     g = run_gdb("stepevents", GDB_SAMPLE)
-    return {"prof": stats(prof), "bare": stats(bare), "plug": stats(plug) if plug else None, "log": stats(lg), "totals": sorted(totals),
+    return {"idle0": stats(idle0), "idlen": stats(idlen),"prof": stats(prof), "bare": stats(bare), "plug": stats(plug) if plug else None, "log": stats(lg), "totals": sorted(totals),
             "counts": sorted(counts), "stops": sorted(stops), "ev": stats(ev), "noev": stats(noev),
             "nev": sorted(nev), "gdb": g}
 
@@ -646,11 +713,19 @@ def main():
         ("   gdb-multiarch stepi + $pc + $priv: %d steps from 0x1000 in %.2f s = %.0f us each; "
          "extrapolated to the boot's %s instructions %.2f h | extrapolated gdb / bootscope = %.0fx") %
         (GDB_SAMPLE, g["total_s"], gstep * 1e6, total, gext / 3600, gext / em))
+    i0, i1 = wb["idle0"]["median"], wb["idlen"]["median"]
+    rows.append(
+        ("   what breakpoints cost while merely set: the boot under the gdbstub, `c` to power-off, with none "
+         "median %.3f s (min %.3f max %.3f) | with %d that never fire median %.3f s (min %.3f max %.3f) | "
+         "%.1fx, %.0f us per breakpoint") %
+        (i0, wb["idle0"]["min"], wb["idle0"]["max"], IDLE_BPS, i1, wb["idlen"]["min"], wb["idlen"]["max"],
+         i1 / i0, (i1 - i0) / IDLE_BPS * 1e6))
     rows.append(
         "   goal all events in under 1 s: %s" %
         ("met (%.2f s)" % em if em < 1 else
-         "NOT met: %.2f s, %.2f s more than the walk without events; each event is a stop, and each stop "
-         "makes QEMU 7.2 flush its translated code" % (em, em - nm)))
+         "NOT met: %.2f s, %.2f s more than the walk without events; each event is a stop, each stop "
+         "makes QEMU 7.2 flush or invalidate translated code, and every breakpoint set slows every jump "
+         "(the row above)" % (em, em - nm)))
     extra = [
         ("the counting plugin alone on the bare boot (no -S, no gdbstub, no bootscope): median %.3f s "
          "(min %.3f max %.3f, %d runs) = %.1fx the bare boot; --profile / plugin alone = %.1fx" %
