@@ -449,6 +449,7 @@ def timed_log(timeout):
 
 IDLE_BPS = 450	# about as many as the story sets on the bundled boot
 IDLE_AT = 0x80100000	# RAM between OpenSBI and the kernel: never executed
+idle_runs = 0
 
 
 def rsp_packet(payload):
@@ -478,7 +479,9 @@ def idle_bps_boot(n):
     """The bare boot under the gdbstub with n hardware breakpoints that never
     fire (at IDLE_AT..): seconds from `c` to power-off.  What a breakpoint
     costs QEMU 7.2 while it is merely set (docs/qemu-gdbstub.md)."""
-    p, sock, _ = start_qemu("idle")
+    global idle_runs
+    idle_runs += 1	# a socket of its own: the last QEMU may still be removing its own
+    p, sock, _ = start_qemu("idle%d" % idle_runs)
     try:
         conn = socket.socket(socket.AF_UNIX)
         deadline = time.monotonic() + 10
