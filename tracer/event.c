@@ -38,26 +38,66 @@ static int grow(struct event_log *l)
 	return 0;
 }
 
+int event_of_timeline(enum event_kind kind)
+{
+	switch (kind) {
+	case EVENT_STAGE: case EVENT_MODE: case EVENT_POWER_OFF: case EVENT_TRAP:
+	case EVENT_RETURN: case EVENT_CALL: case EVENT_SYSREG: case EVENT_WAIT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The same event of the timeline, already kept (and not itself again)? */
+static int kept(const struct event_log *l, enum event_kind kind, uint64_t pc, uint64_t insn)
+{
+	for (size_t i = l->n; i-- > 0;) {
+		const struct event *e = &l->ev[(l->first + i) % l->cap];
+
+		if (e->kind == kind && !e->again && e->have_insn && e->insn == insn && e->pc == pc)
+			return 1;
+	}
+	return 0;
+}
+
+static struct event *fresh(struct event *e, const struct event_log *l, enum event_kind kind, uint64_t pc)
+{
+	memset(e, 0, sizeof *e);
+	e->kind = kind;
+	e->command = l->command;
+	e->pc = pc;
+	e->stage = -1;
+	e->reg = -1;
+	e->from.ring = e->to.ring = -1;
+	e->from.name = e->to.name = "?";
+	return e;
+}
+
 struct event *event_add(struct event_log *l, enum event_kind kind, uint64_t pc)
 {
-	static struct event lost;	/* no memory at all: written, never kept */
+	static struct event lost;	/* written, never kept */
 	struct event *e;
+	uint64_t insn = 0;
+	int have_insn = l->insns && l->insns(l->insns_ctx, &insn) == 0;
+
+	if (l->mute) {
+		fresh(&lost, l, kind, pc)->number = EVENT_NOT_KEPT;
+		lost.have_insn = have_insn;
+		lost.insn = insn;
+		return &lost;
+	}
+	int again = have_insn && insn <= l->replayed && event_of_timeline(kind) && kept(l, kind, pc, insn);
 
 	if (l->n == l->cap && grow(l) < 0 && l->cap) {
 		l->first = (l->first + 1) % l->cap;
 		l->n--;
 	}
 	e = l->cap ? &l->ev[(l->first + l->n++) % l->cap] : &lost;
-	memset(e, 0, sizeof *e);
-	e->kind = kind;
-	e->command = l->command;
-	e->number = l->added++;
-	e->pc = pc;
-	e->have_insn = l->insns && l->insns(l->insns_ctx, &e->insn) == 0;
-	e->stage = -1;
-	e->reg = -1;
-	e->from.ring = e->to.ring = -1;
-	e->from.name = e->to.name = "?";
+	fresh(e, l, kind, pc)->number = l->cap ? l->added++ : EVENT_NOT_KEPT;
+	e->have_insn = have_insn;
+	e->insn = insn;
+	e->again = again;
 	return e;
 }
 

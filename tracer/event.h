@@ -41,7 +41,14 @@ enum event_kind {
 	EVENT_CALL,		/* a firmware call (call) at pc; result once it came back */
 	EVENT_SYSREG,		/* the instruction at pc wrote register reg: old_value -> value */
 	EVENT_WAIT,		/* a wait for an interrupt at pc */
+	/* Back to a point the session had passed (session_travel.c): */
+	EVENT_TRAVELED,		/* the machine is now at instruction insn, pc, as it was then */
 };
+
+/* Is an event of this kind part of the boot's timeline (something the
+ * machine did, which happens again when the boot is run again), rather
+ * than of the session (something the user did)? */
+int event_of_timeline(enum event_kind kind);
 
 struct event {
 	enum event_kind kind;
@@ -61,6 +68,9 @@ struct event {
 	struct arch_call call;
 	int result_known;
 	struct arch_call_result result;
+	int again;		/* a timeline event already in the log, lived again */
+	uint64_t back;		/* CALL: the caller's next instruction, where the result is read */
+	uint64_t result_insn;	/* CALL: instructions since reset when the result was read */
 	int reg;		/* SYSREG: an index into the architecture's registers */
 	uint64_t old_value, value;
 	int have_regs;
@@ -76,6 +86,13 @@ struct event_log {
 	 * counted): 0, or -1 when unknown. */
 	int (*insns)(void *ctx, uint64_t *out);
 	void *insns_ctx;
+	/* While mute, nothing is kept (the session is moving the machine to a
+	 * point it knows).  Up to instruction `replayed`, the timeline's
+	 * events are already in the log: one that comes again is kept marked
+	 * `again`, for the command that lived it again, not as news of the
+	 * boot.  0: none. */
+	int mute;
+	uint64_t replayed;
 };
 
 /* Empty the log (its memory is kept for the next events). */
@@ -88,7 +105,9 @@ void event_begin(struct event_log *l);
 
 /* Append an event of this kind for the current command, at pc; the rest
  * is zero (stage -1) for the caller to fill.  Never fails: the oldest
- * event makes room. */
+ * event makes room.  While mute it is written to a scratch event,
+ * numbered EVENT_NOT_KEPT. */
+#define EVENT_NOT_KEPT ((unsigned long)-1)
 struct event *event_add(struct event_log *l, enum event_kind kind, uint64_t pc);
 
 /* How many are kept, and the i-th oldest of them (0 .. count - 1). */

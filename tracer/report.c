@@ -102,7 +102,7 @@ static void print_events_json(FILE *out, const struct session *s)
 	for (size_t i = 0; i < event_count(l); i++) {
 		const struct event *e = event_at(l, i);
 
-		if (!story_kind(e->kind))
+		if (!story_kind(e->kind) || e->again)
 			continue;
 		/* A stage is entered once; coming back to it (the firmware at
 		 * each SBI call) is told by the call and its return. */

@@ -53,6 +53,7 @@ int session_refresh_state(struct session *s)
 	if (code_set_mode(&s->code, &s->mode) < 0)
 		return -1;
 	s->stage = stage_of(&s->model, session_pc(s));
+	session_travel_mark(s);
 	if (s->stage != old && s->stage) {
 		struct event *e = event_add(&s->events, EVENT_STAGE, session_pc(s));
 
@@ -171,7 +172,7 @@ static int start(struct session *s, const struct session_opts *o)
 		return -1;
 	const char *endpoint = o->attach;
 	if (!endpoint) {
-		struct qemu_opts qo = {
+		s->qemu_opts = (struct qemu_opts){
 			.qemu = o->qemu ? o->qemu : s->board->qemu, .machine = s->board->machine,
 			.bios = o->bios, .kernel = load.qemu_kernel,
 			.loader_file = load.loader, .loader_addr = load.loader_addr,
@@ -179,7 +180,7 @@ static int start(struct session *s, const struct session_opts *o)
 			.plugin = o->plugin,
 		};
 		s->own_qemu = 1;
-		if (qemu_start(&s->qemu, &qo, 5000) < 0)
+		if (qemu_start(&s->qemu, &s->qemu_opts, 5000) < 0)
 			return -1;
 		s->qemu_started = 1;
 		endpoint = s->qemu.endpoint;
@@ -245,6 +246,7 @@ void session_end(struct session *s)
 		s->qemu_started = 0;
 	}
 	code_free(&s->code);
+	session_travel_end(s);
 	event_log_free(&s->events);
 	profile_free(&s->profile);
 	session_story_end(s);
@@ -253,6 +255,37 @@ void session_end(struct session *s)
 	s->kernel = s->firmware = NULL;
 	free(s->console);
 	s->console = NULL;
+}
+
+int session_machine_restart(struct session *s)
+{
+	if (!s->own_qemu)
+		return err_set("attached to a QEMU bootscope did not start: bootscope cannot start it again");
+	if (s->target_open) {
+		target_close(&s->target);
+		s->target_open = 0;
+	}
+	if (s->qemu_started) {
+		qemu_stop(&s->qemu);
+		s->qemu_started = 0;
+	}
+	s->ended = s->end_unexpected = s->running = 0;
+	s->temp_bp_set = 0;
+	s->insns_at_reset = 0;
+	s->console_eof = 0;
+	s->console_seen = 0;
+	if (qemu_start(&s->qemu, &s->qemu_opts, 5000) < 0)
+		return -1;
+	s->qemu_started = 1;
+	if (target_open(&s->target, s->qemu.endpoint, s->opts.timeout_ms > 0 ? s->opts.timeout_ms : 3000) < 0)
+		return -1;
+	s->target_open = 1;
+	s->target.waiting = s->opts.waiting;
+	s->target.waiting_ctx = s->opts.waiting_ctx;
+	if (check_arch(s) < 0)
+		return -1;
+	code_forget(&s->code);
+	return session_refresh_state(s) < 0 ? -1 : 0;
 }
 
 int session_restart(struct session *s)
@@ -291,6 +324,11 @@ int session_restart(struct session *s)
 	s->steps_left = 0;
 	code_forget(&s->code);
 	s->console_len = 0;
+	s->console_known = s->console_seen = 0;
+	/* A new boot: nothing of the last one to go back to. */
+	s->travel.n = 0;
+	s->travel.live_end = 0;
+	s->events.replayed = 0;
 	event_begin(&s->events);
 	if (session_refresh(s) < 0)
 		return -1;
@@ -350,6 +388,17 @@ int session_console_drain(struct session *s)
 				s->console_eof = 1;
 			return got;
 		}
+		/* What a QEMU started again prints anew is the known output. */
+		size_t again = s->console_known > s->console_seen ? s->console_known - s->console_seen : 0;
+
+		if (again > (size_t)n)
+			again = (size_t)n;
+		s->console_seen += (size_t)n;
+		if (again == (size_t)n)
+			continue;
+		memmove(buf, buf + again, (size_t)n - again);
+		n -= (ssize_t)again;
+		s->console_known += (size_t)n;
 		if (!s->console) {
 			s->console = malloc(SESSION_CONSOLE_MAX + 1);
 			if (!s->console)

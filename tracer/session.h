@@ -13,6 +13,8 @@
  *	session_load.c	which images and firmware, and where they load
  *	session_run.c	run control: step, next, continue, stages, breakpoints
  *	session_view.c	what the screen shows: code and memory, fetched at stops
+ *	session_story.c	the boot's events, recorded as the machine runs
+ *	session_travel.c	back to a point passed before, by running the boot again
  */
 #ifndef BOOTSCOPE_SESSION_H
 #define BOOTSCOPE_SESSION_H
@@ -101,6 +103,20 @@ struct session_story {
 	char off[200];		/* why the story is off although asked for; "" */
 };
 
+/* A point of the boot the session has stopped at: instructions since
+ * reset, and the pc there. */
+struct session_mark {
+	uint64_t insn, pc;
+};
+
+/* What going back needs (session_travel.c): every point stopped at, in
+ * the order of the boot, and how far the boot has come. */
+struct session_travel {
+	struct session_mark *marks;	/* sorted by insn, one per insn */
+	size_t n, cap;
+	uint64_t live_end;		/* the furthest instruction count stopped at */
+};
+
 /* The memory view the screen shows, read when it is set and at each stop. */
 struct session_mem {
 	int on;
@@ -116,6 +132,7 @@ struct session {
 	const struct board *board;
 	const struct arch *arch;	/* the board's, checked against the stub's */
 	struct qemu qemu;
+	struct qemu_opts qemu_opts;	/* how it was started, to start it again */
 	int own_qemu;			/* we started it, so we stop it */
 	uint64_t insns_at_reset;	/* the counting plugin's total at the last system_reset */
 	int interrupt_asked;		/* Ctrl-C during this run */
@@ -134,6 +151,7 @@ struct session {
 	unsigned long steps[STAGE_MAX];	/* steps taken in each stage, by index */
 	struct event_log events;
 	struct session_story story;
+	struct session_travel travel;
 	struct profile profile;		/* the counts of the last run QEMU ended, with the plugin */
 
 	int running;			/* the CPU runs (after continue) */
@@ -149,6 +167,9 @@ struct session {
 	char *console;			/* what the guest printed */
 	size_t console_len;
 	int console_eof;
+	/* Bytes the boot has printed (the longest it ran), and those this QEMU
+	 * has: a QEMU started again prints the same again, not shown twice. */
+	size_t console_known, console_seen;
 };
 
 /* ---- session.c ------------------------------------------------------------- */
@@ -231,6 +252,20 @@ int session_story_vector(const struct session *s, uint64_t addr);
 int session_story_wait(struct session *s);
 int session_story_stop(struct session *s, struct rsp_stop *stop);
 
+/* session_story.c: the story again at the point the machine was just
+ * moved to (session_travel.c): its breakpoints back, the vectors as the
+ * registers say, a call open then open again. */
+int session_story_resume(struct session *s, uint64_t insn);
+
+/* session.c, internal: a new QEMU as the first was started, paused at
+ * reset, connected; the images, stages, events and console stay. */
+int session_machine_restart(struct session *s);
+
+/* session_travel.c, internal: the point the machine stopped at now
+ * (s->regs fresh) is one to come back to. */
+void session_travel_mark(struct session *s);
+void session_travel_end(struct session *s);
+
 /* Internal: QEMU went away; record how. */
 void session_note_end(struct session *s);
 
@@ -291,6 +326,27 @@ int session_break_at(const struct session *s, uint64_t addr);
 /* A symbol name (from the kernel, then the firmware), "0x..." or a hex
  * number, optionally "+OFFSET".  0 or -1 with err_set(). */
 int session_resolve(struct session *s, const char *text, uint64_t *addr);
+
+/* ---- session_travel.c ------------------------------------------------------ */
+
+/* Put the machine where it was after `insn` instructions since reset, a
+ * point the session has passed: the boot is run again in a new QEMU to
+ * the nearest point it stopped at before, then stepped.  The state is
+ * the machine's own, not a picture of it.  Needs the counting plugin and
+ * a QEMU bootscope started.  0, or -1 with err_set() (the machine then
+ * stays where it was, or where the new run got to). */
+int session_travel_to(struct session *s, uint64_t insn);
+
+/* Back n instructions. */
+int session_step_back(struct session *s, unsigned long n);
+
+/* Back to the last point before this one where a command stopped, or
+ * an event of the boot's story happened. */
+int session_run_back(struct session *s);
+
+/* Instructions since reset now, and how many the boot has been run
+ * further than this point (0 at the live end).  -1 without counts. */
+int session_travel_where(const struct session *s, uint64_t *now, uint64_t *behind);
 
 /* ---- session_view.c -------------------------------------------------------- */
 

@@ -190,6 +190,8 @@ static int story_refused(struct session *s)
 	return s->target.broken || s->target.gone ? -1 : 0;
 }
 
+static int arm(struct session *s);
+
 /* Does a run need a breakpoint on p to see what it does?  Not a wait
  * (see above), nor a firmware call: its trap shows it at the vector. */
 static int armed(const struct session_story_point *p)
@@ -235,6 +237,14 @@ int session_story_begin(struct session *s)
 		return 0;
 	}
 	st->on = 1;
+	return arm(s);
+}
+
+/* The breakpoints on the story's instructions and on the vectors the
+ * registers name now.  0, or story_refused()'s answer. */
+static int arm(struct session *s)
+{
+	struct session_story *st = &s->story;
 	uint64_t *at = malloc((st->npoints ? st->npoints : 1) * sizeof *at);
 	size_t n = 0;
 
@@ -246,9 +256,39 @@ int session_story_begin(struct session *s)
 	int rc = target_run_break_insert_all(&s->target, at, n, 1, SESSION_BP_STORY);
 
 	free(at);
+	st->nvectors = 0;
+	st->parked = 0;
 	if (rc < 0)
 		return story_refused(s);
 	return place_vectors(s) < 0 ? story_refused(s) : 0;
+}
+
+int session_story_resume(struct session *s, uint64_t insn)
+{
+	struct session_story *st = &s->story;
+
+	if (!st->on)
+		return 0;
+	memset(st->returns, 0, sizeof st->returns);
+	st->call_open = 0;
+	/* The last call before insn is open if its result was read after. */
+	const struct event *last = NULL;
+
+	for (size_t i = 0; i < event_count(&s->events); i++) {
+		const struct event *e = event_at(&s->events, i);
+
+		if (e->kind == EVENT_CALL && !e->again && e->have_insn && e->insn < insn &&
+		    (!last || e->insn > last->insn))
+			last = e;
+	}
+	if (last && (!last->result_known || last->result_insn > insn)) {
+		st->call_open = 1;
+		st->call_event = last->number;
+		st->call_regs = last->regs;
+		st->call_return = last->back;
+		st->call_mode = last->from;
+	}
+	return arm(s);
 }
 
 void session_story_end(struct session *s)
@@ -283,6 +323,7 @@ static void record_trap_call(struct session *s, const struct arch_regs *r, const
 	e->addr = r->v[s->arch->pc];
 	e->regs = *r;
 	e->have_regs = 1;
+	e->back = t->pc + len;
 	s->story.call_open = 1;
 	s->story.call_event = e->number;
 	s->story.call_regs = *r;
@@ -325,6 +366,8 @@ static void close_call(struct session *s, const struct arch_regs *r)
 		return;
 	s->arch->call_result(&s->story.call_regs, r, &e->result);
 	e->result_known = 1;
+	if (session_insns(s, &e->result_insn) < 0)
+		e->result_insn = 0;
 }
 
 /* The story's event for the instruction at the pc, added before it is
@@ -378,6 +421,7 @@ int session_story_step(struct session *s, struct rsp_stop *stop)
 	switch (e ? e->kind : EVENT_PAUSED) {
 	case EVENT_CALL:
 		e->call = call;
+		e->back = before.v[a->pc] + p->len;
 		s->story.call_open = 1;
 		s->story.call_event = number;
 		s->story.call_regs = before;

@@ -245,7 +245,7 @@ static int refuse(struct ui_screen *u, int ch)
 {
 	const struct session *s = u->s;
 
-	if (s->running && strchr("snc>brxTEM", ch)) {
+	if (s->running && strchr("snc>brxTEMSC", ch)) {
 		say(u, 0, "the guest is running: Ctrl-C stops it");
 		return 1;
 	}
@@ -333,6 +333,14 @@ static int key(struct ui_screen *u, int ch)
 	case 's':
 		u->code_follow = 1;
 		rc = session_steps_begin(s, n);	/* long ones in chunks: keys and Ctrl-C still work */
+		break;
+	case 'S':	/* back n instructions: the boot run again to there */
+		u->code_follow = 1;
+		rc = session_step_back(s, n);
+		break;
+	case 'C':	/* back to the last stop or event */
+		u->code_follow = 1;
+		rc = session_run_back(s);
 		break;
 	case 'n':
 		u->code_follow = 1;

@@ -12,6 +12,8 @@
  * end; not the commands' own steps and runs. */
 static int shown(const struct event *e)
 {
+	if (e->again)
+		return 0;	/* the boot run again: it is there already */
 	switch (e->kind) {
 	case EVENT_STAGE: case EVENT_TRAP: case EVENT_RETURN: case EVENT_CALL: case EVENT_SYSREG:
 	case EVENT_WAIT: case EVENT_BREAKPOINT: case EVENT_POWER_OFF: case EVENT_QEMU_DIED: case EVENT_LOST:

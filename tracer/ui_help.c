@@ -13,6 +13,7 @@ static const char *const help_lines[] = {
 	"  c         continue to a breakpoint, or until the guest exits",
 	"  >         run to the start of the next boot stage",
 	"  T  E  M   run to the next trap, SBI call, change of mode",
+	"  S  C      back one instruction (5S: five), back to the last stop or event",
 	"  e         the boot's events so far: traps, mret/sret, SBI calls, CSR writes",
 	"  p         where the last run's instructions went (once the guest powered off)",
 	"  b         set or clear a breakpoint (symbol or address; Tab completes)",

@@ -23,6 +23,12 @@ static void phrase(const struct session *s, const struct event *e, char *buf, si
 	case EVENT_RESTARTED:
 		snprintf(buf, cap, "restarted: paused at 0x%" PRIx64, e->pc);
 		break;
+	case EVENT_TRAVELED:
+		if (stage_symbol_of(&s->model, e->pc, sym, sizeof sym) < 0)
+			snprintf(sym, sizeof sym, "unknown");
+		snprintf(buf, cap, "back at instruction %" PRIu64 ", 0x%" PRIx64 " <%s>, as the machine was then",
+			 e->insn, e->pc, sym);
+		break;
 	case EVENT_STAGE:
 		snprintf(buf, cap, "entered stage %d, %s, at 0x%" PRIx64 " in %s mode", st ? st->number : 0,
 			 st ? st->name : "?", e->pc, e->to.name);
