@@ -227,13 +227,13 @@ int session_story_begin(struct session *s)
 	 * breakpoints kept (the user's need room too), and a stub may have no
 	 * hardware breakpoints: then the boot goes on without its story,
 	 * which is said, not a failure. */
-	size_t need = SESSION_STORY_VECTORS + TARGET_MAX_BPS / 8;
+	size_t need = SESSION_STORY_VECTORS + STAGE_MAX + TARGET_MAX_BPS / 8;
 	for (size_t i = 0; i < st->npoints; i++)
 		need += armed(&st->points[i]);
 	if (need > TARGET_MAX_BPS) {
 		snprintf(st->off, sizeof st->off,
 			 "not recorded: the images hold %zu instructions of the story, more than bootscope's %d breakpoints",
-			 need - SESSION_STORY_VECTORS - TARGET_MAX_BPS / 8, TARGET_MAX_BPS);
+			 need - SESSION_STORY_VECTORS - STAGE_MAX - TARGET_MAX_BPS / 8, TARGET_MAX_BPS);
 		return 0;
 	}
 	st->on = 1;
@@ -245,7 +245,7 @@ int session_story_begin(struct session *s)
 static int arm(struct session *s)
 {
 	struct session_story *st = &s->story;
-	uint64_t *at = malloc((st->npoints ? st->npoints : 1) * sizeof *at);
+	uint64_t *at = malloc((st->npoints + STAGE_MAX) * sizeof *at);
 	size_t n = 0;
 
 	if (!at)
@@ -253,6 +253,11 @@ static int arm(struct session *s)
 	for (size_t i = 0; i < st->npoints; i++)
 		if (armed(&st->points[i]))
 			at[n++] = st->points[i].addr;
+	/* The stages' entries too: a run passing one says so where it happens
+	 * (session_refresh_state), not at its next stop. */
+	for (int i = 0; i < s->model.n; i++)
+		if (s->model.stages[i].entry_known)
+			at[n++] = s->model.stages[i].entry;
 	int rc = target_run_break_insert_all(&s->target, at, n, 1, SESSION_BP_STORY);
 
 	free(at);
@@ -490,6 +495,9 @@ int session_story_stop(struct session *s, struct rsp_stop *stop)
 
 	if (!s->story.on)
 		return 0;
+	for (int i = 0; i < s->model.n; i++)
+		if (s->model.stages[i].entry_known && s->model.stages[i].entry == pc)
+			ours = 1;	/* a stage entered: recorded by the refresh */
 	/* A run that stops on a vector took a trap, whatever the vector's
 	 * first instruction is; one of the story's is then stepped too. */
 	if (session_story_vector(s, pc)) {

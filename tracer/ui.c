@@ -315,6 +315,17 @@ static int key(struct ui_screen *u, int ch)
 		case KEY_NPAGE: u->event_sel = u->event_sel + step < ne ? u->event_sel + step : ne ? ne - 1 : 0; break;
 		case KEY_HOME: case 'g': u->event_sel = 0; break;
 		case KEY_END: case 'G': u->event_sel = ne ? ne - 1 : 0; break;
+		case '\n': case '\r': case KEY_ENTER: {	/* the machine to where it happened */
+			const struct event *e = ui_events_nth(u, u->event_sel);
+
+			u->mode = UI_MODE_NORMAL;
+			u->code_follow = 1;
+			if (!e || !e->have_insn)
+				say(u, 1, "that event has no instruction count to go to");
+			else if (session_travel_to(u->s, e->insn) < 0)
+				say(u, 1, err_msg());
+			break;
+		}
 		default: u->mode = UI_MODE_NORMAL; break;	/* e, Esc, any other key */
 		}
 		return 0;

@@ -34,7 +34,7 @@ size_t ui_events_count(const struct ui_screen *u)
 }
 
 /* The k-th shown event. */
-static const struct event *nth(const struct ui_screen *u, size_t k)
+const struct event *ui_events_nth(const struct ui_screen *u, size_t k)
 {
 	const struct event_log *l = session_events(u->s);
 
@@ -90,14 +90,14 @@ void ui_events_draw(struct ui_screen *u)
 		u->event_top = u->event_sel;
 	if (rows > 0 && u->event_sel >= u->event_top + (size_t)rows)
 		u->event_top = u->event_sel - (size_t)rows + 1;
-	snprintf(title, sizeof title, "the boot's events: %zu%s%s   (Up/Down/PgUp/PgDn/Home/End move, e or Esc closes)",
+	snprintf(title, sizeof title, "the boot's events: %zu%s%s   (Up/Down/PgUp/PgDn/Home/End move, Enter goes there, e or Esc closes)",
 		 n, s->story.on ? "" : ", stages and the end only: ",
 		 s->story.on ? "" : s->story.off[0] ? s->story.off : "--no-events");
 	ui_screen_put(y0, x0 + 1, w - 2, A_REVERSE | A_BOLD, title, 1);
 	ui_screen_put(y0 + 1, x0 + 1, w - 2, A_REVERSE | A_UNDERLINE,
 		      "    instructions  stage     mode  what happened", 1);
 	for (int i = 0; i < rows && u->event_top + (size_t)i < n; i++) {
-		const struct event *e = nth(u, u->event_top + (size_t)i);
+		const struct event *e = ui_events_nth(u, u->event_top + (size_t)i);
 		int st = e->stage >= 0 ? e->stage : stage_of(&s->model, e->pc) ? (int)(stage_of(&s->model, e->pc) - s->model.stages) : -1;
 		char count[24] = "";
 
@@ -110,7 +110,7 @@ void ui_events_draw(struct ui_screen *u)
 		ui_screen_put(y0 + 2 + i, x0 + 1, w - 2,
 			      u->event_top + (size_t)i == u->event_sel ? A_BOLD : A_REVERSE, line, 1);
 	}
-	const struct event *sel = n ? nth(u, u->event_sel) : NULL;
+	const struct event *sel = n ? ui_events_nth(u, u->event_sel) : NULL;
 
 	if (sel && sel->have_regs) {
 		ui_screen_put(y0 + h - 3, x0 + 1, w - 2, A_REVERSE | A_UNDERLINE, "the registers with it:", 1);

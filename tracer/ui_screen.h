@@ -98,6 +98,7 @@ void ui_profile_draw(struct ui_screen *u);
 /* ui_events.c: the boot's events (e); how many it lists. */
 void ui_events_draw(struct ui_screen *u);
 size_t ui_events_count(const struct ui_screen *u);
+const struct event *ui_events_nth(const struct ui_screen *u, size_t k);	/* the k-th listed, or NULL */
 
 void ui_status_draw(struct ui_screen *u);
 

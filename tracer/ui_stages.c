@@ -40,7 +40,17 @@ void ui_stages_draw(struct ui_screen *u)
 		ui_screen_put(0, x, w - x, cur ? ui_screen_attr(u, UI_C_STAGE) : A_NORMAL, buf, 0);
 		x += (int)strlen(buf);
 	}
-	snprintf(buf, sizeof buf, " %s mode%s ", s->mode.name, s->running ? " running" : "");
+	/* Where in the boot: instructions since reset, and whether this is
+	 * the live end of the run or a point gone back to. */
+	uint64_t now, behind;
+	char when[64] = "";
+
+	if (!s->running && session_travel_where(s, &now, &behind) == 0)
+		snprintf(when, sizeof when, behind ? " insn %" PRIu64 " (%" PRIu64 " back)" : " insn %" PRIu64,
+			 now, behind);
+	snprintf(buf, sizeof buf, " %s mode%s%s ", s->mode.name, s->running ? " running" : "", when);
+	if (w - (int)strlen(buf) <= x)	/* too narrow: the mode matters most */
+		snprintf(buf, sizeof buf, " %s mode%s ", s->mode.name, s->running ? " running" : "");
 	int bx = w - (int)strlen(buf);
 	if (bx > x)
 		ui_screen_put(0, bx, w - bx, ui_screen_attr(u, UI_C_STAGE), buf, 0);

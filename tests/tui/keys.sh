@@ -75,7 +75,7 @@ tui_keys c
 check_screen "c: stops at kmain (pc $kmain from nm)" "^ pc $kmain .* kmain( |$)"
 check_screen "c: ● and ▶ on kmain's line" "●▶$kmain8 "
 check_screen "c: the code panel labels <kmain>" '^<kmain>:'
-check_screen "c: S mode at kmain" '^ 1 reset.* S mode *$'
+check_screen "c: S mode at kmain" '^ 1 reset.* S mode( insn [0-9]+)? *$'
 tui_keys s
 check_screen "s from kmain: ● stays on kmain's line, ▶ moves on" "● $kmain8 "
 

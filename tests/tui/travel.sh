@@ -30,3 +30,38 @@ tui_keys q
 tui_exit_status
 check_eq "q: exits 0" "$rc" 0
 check_clean "travel"
+
+# C: back to the last stop or event before this one; memory too is as it
+# was then.  show_range() counts its lines in lines_printed: 0 until its
+# first call returns from printf and stores 1.
+after_store=$(riscv64-unknown-elf-objdump -d "$KERNEL" | awk '/<show_range>:/ { f = 1 } f && /\tsd\ta5,0\(a4\)/ { sub(":", "", $1); print $1; exit }')
+tui_start 110x34
+check_screen "C: up" '^ pc 0x1000 '
+tui_keys b
+tui_type "0x$after_store"
+tui_keys Enter
+tui_keys c
+check_screen "c: at the store to lines_printed (a breakpoint)" "stopped at breakpoint 0x$after_store|^ pc 0x$after_store "
+tui_keys s
+tui_keys x
+tui_type lines_printed
+tui_keys Enter
+check_screen "x lines_printed after the store: 1" "0080207000  01 00 00 00 00 00 00 00"
+tui_keys Escape
+tui_keys C
+check_screen "C: back to the last stop, the breakpoint before the store" "^ back at instruction [0-9]+, 0x$after_store <show_range\+0x[0-9a-f]+>"
+tui_keys x
+tui_type lines_printed
+tui_keys Enter
+check_screen "x lines_printed there: 0 again, as it was before the store" "0080207000  00 00 00 00 00 00 00 00"
+tui_keys Escape
+tui_keys e
+check_screen "e: the events list" "the boot's events: [0-9]+ "
+tui_keys Home Enter
+check_screen "Enter on the first event: the machine there (the firmware's first instruction)" \
+	'^ back at instruction 6, 0x80000000 '
+check_screen "...in M mode, the live end ahead" ' M mode insn 6 \([0-9]+ back\)'
+tui_keys q
+tui_exit_status
+check_eq "q: exits 0" "$rc" 0
+check_clean "travel, C"
