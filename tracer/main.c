@@ -11,6 +11,7 @@
  * 143 for SIGTERM, 131 and maybe a core for SIGQUIT).  A crash does the
  * least of that which is safe in a signal handler, and is the same crash.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -74,6 +75,8 @@ static void usage(FILE *out)
 	      "  --no-events           do not record the boot's events (traps, returns from\n"
 	      "                        them, firmware calls, system register writes): faster\n"
 	      "                        on a slow or remote gdbstub\n"
+	      "  --at N                with --batch: also the machine after N instructions\n"
+	      "                        since reset, reached by going back once the walk is done\n"
 	      "  --json                the report as one JSON object (with --batch, --check\n"
 	      "                        or --profile)\n"
 	      "  --timeout SECONDS     how long the kernel may run (--batch: after the last\n"
@@ -111,7 +114,8 @@ static void usage(FILE *out)
 	      "sysreg, wait, breakpoint, power_off), \"pc\", \"insn\" (instructions before it, exact), \"from\",\n"
 	      "\"to\" (modes), \"symbol\", \"text\", and per kind \"cause\", \"tval\", \"handler\" / \"target\" /\n"
 	      "\"eid\", \"fid\", \"name\", \"args\", \"error_name\", \"value\" / \"register\", \"old\"}],\n"
-	      "\"end\", \"console\"}; addresses and values are hex strings, counts numbers.\n",
+	      "\"end\", \"console\"}, and with --at \"at\" (as a stage, with \"insn\"); addresses and values\n"
+	      "are hex strings, counts numbers.\n",
 	      b->name, b->arch->name, b->reset_vector, b->kernel_addr(1), b->kernel_addr(0), user_port(), b->qemu);
 }
 
@@ -231,7 +235,7 @@ int main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_TIMEOUT, OPT_BIOS, OPT_BIOS_SYMS, OPT_LOAD, OPT_SYMBOLS,
 	       OPT_ATTACH, OPT_QEMU, OPT_QEMU_ARG, OPT_GDB_PORT, OPT_BATCH, OPT_CHECK, OPT_LANG,
-	       OPT_LESSONS, OPT_REPLY_TIMEOUT, OPT_PROFILE, OPT_PROFILE_OUT, OPT_NO_EVENTS };
+	       OPT_LESSONS, OPT_REPLY_TIMEOUT, OPT_PROFILE, OPT_PROFILE_OUT, OPT_NO_EVENTS, OPT_AT };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "check", no_argument, NULL, OPT_CHECK },
@@ -239,6 +243,7 @@ int main(int argc, char **argv)
 		{ "profile", no_argument, NULL, OPT_PROFILE },
 		{ "profile-out", required_argument, NULL, OPT_PROFILE_OUT },
 		{ "no-events", no_argument, NULL, OPT_NO_EVENTS },
+		{ "at", required_argument, NULL, OPT_AT },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "reply-timeout", required_argument, NULL, OPT_REPLY_TIMEOUT },
 		{ "bios", required_argument, NULL, OPT_BIOS },
@@ -258,6 +263,7 @@ int main(int argc, char **argv)
 	struct session_opts o = { .bios = "default" };
 	const char *qemu_args[MAX_QEMU_ARGS];
 	int batch = 0, check = 0, profile = 0, json = 0, events = 1, c;
+	struct report_opts ro = { 0 };
 	const char *profile_out = NULL;
 	double timeout_s = 5, reply_s;
 	char kbuf[PATH_MAX], lbuf[PATH_MAX], pbuf[PATH_MAX];
@@ -273,6 +279,12 @@ int main(int argc, char **argv)
 		case OPT_JSON: json = 1; break;
 		case OPT_PROFILE: profile = 1; break;
 		case OPT_NO_EVENTS: events = 0; break;
+		case OPT_AT:
+			if (!isdigit((unsigned char)optarg[0]) || bytes_parse_u64(optarg, 10, &ro.at) < 0)
+				return usage_error("--at wants a number of instructions since reset, e.g. --at 11845098, not \"%s\"",
+						   optarg);
+			ro.at_set = 1;
+			break;
 		case OPT_PROFILE_OUT: profile = 1, profile_out = optarg; break;
 		case OPT_TIMEOUT:
 			if (parse_timeout(optarg, &timeout_s) < 0)
@@ -334,6 +346,8 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return usage_error("one kernel at a time; got also \"%s\"", argv[optind + 1]);
+	if (ro.at_set && !batch)
+		return usage_error("%s goes with --batch", "--at");
 	if (json && !batch && !check && !profile)
 		return usage_error("%s goes with --batch, --check or --profile", "--json");
 	if (batch + check + profile > 1)
@@ -396,9 +410,11 @@ int main(int argc, char **argv)
 	sig_crash_qemu(&s.qemu);
 	if (session_start(&s, &o) < 0)
 		rc = 1;
-	else if (batch)
-		rc = report_run(&s, json, (int)(timeout_s * 1000), stdout, &main_cancel) < 0;
-	else if (profile)
+	else if (batch) {
+		ro.json = json;
+		ro.timeout_ms = (int)(timeout_s * 1000);
+		rc = report_run(&s, &ro, stdout, &main_cancel) < 0;
+	} else if (profile)
 		rc = profile_report_run(&s, json, (int)(timeout_s * 1000), profile_out, stdout, &main_cancel) < 0;
 	else
 		rc = ui_run(&s, &uo, &main_cancel) < 0;

@@ -115,7 +115,30 @@ static void print_events_json(FILE *out, const struct session *s)
 	fputs("]", out);
 }
 
-static void print_json(FILE *out, struct session *s, const struct walk_stop *r, int n, const char *end)
+/* A stage's entry, or the --at point: where, the instruction, the registers. */
+static void print_stop_json(FILE *out, const struct arch *a, const struct walk_stop *r)
+{
+	fprintf(out, "{\"number\": %d, ", r->number);
+	json_field(out, "name", r->name);
+	fprintf(out, ", \"entry\": \"0x%" PRIx64 "\", ", r->entry);
+	json_field(out, "priv", r->mode);
+	fputs(", ", out);
+	json_field(out, "section", r->section);
+	fputs(", ", out);
+	json_field(out, "symbol", r->symbol);
+	fputs(", ", out);
+	json_field(out, "instruction", r->insn);
+	if (r->have_icount)
+		fprintf(out, ", \"insn\": %" PRIu64, r->icount);
+	fputs(",\n   \"registers\": {", out);
+	for (size_t k = 0, shown = 0; k < a->nregs; k++)
+		if (r->regs.ok[k])
+			fprintf(out, "%s\"%s\": \"0x%" PRIx64 "\"", shown++ ? ", " : "", a->regs[k].label, r->regs.v[k]);
+	fputs("}}", out);
+}
+
+static void print_json(FILE *out, struct session *s, const struct walk_stop *r, int n, const char *end,
+		       const struct walk_stop *at)
 {
 	const struct arch *a = s->arch;
 
@@ -125,24 +148,14 @@ static void print_json(FILE *out, struct session *s, const struct walk_stop *r, 
 	json_field(out, "firmware", walk_firmware(s));
 	fputs(",\n \"stages\": [", out);
 	for (int i = 0; i < n; i++, r++) {
-		fprintf(out, "%s\n  {\"number\": %d, ", i ? "," : "", r->number);
-		json_field(out, "name", r->name);
-		fprintf(out, ", \"entry\": \"0x%" PRIx64 "\", ", r->entry);
-		json_field(out, "priv", r->mode);
-		fputs(", ", out);
-		json_field(out, "section", r->section);
-		fputs(", ", out);
-		json_field(out, "symbol", r->symbol);
-		fputs(", ", out);
-		json_field(out, "instruction", r->insn);
-		fputs(",\n   \"registers\": {", out);
-		for (size_t k = 0, shown = 0; k < a->nregs; k++)
-			if (r->regs.ok[k])
-				fprintf(out, "%s\"%s\": \"0x%" PRIx64 "\"", shown++ ? ", " : "", a->regs[k].label,
-					r->regs.v[k]);
-		fputs("}}", out);
+		fputs(i ? ",\n  " : "\n  ", out);
+		print_stop_json(out, a, r);
 	}
 	fputs("]", out);
+	if (at) {
+		fputs(",\n \"at\": ", out);
+		print_stop_json(out, a, at);
+	}
 	print_events_json(out, s);
 	if (s->story.off[0]) {	/* asked for, but not to be had */
 		fputs(",\n ", out);
@@ -186,7 +199,8 @@ static void print_regs(FILE *out, const struct arch *a, const struct arch_regs *
 }
 
 
-static void print_text(FILE *out, struct session *s, const struct walk_stop *r, int n, const char *end)
+static void print_text(FILE *out, struct session *s, const struct walk_stop *r, int n, const char *end,
+		       const struct walk_stop *at)
 {
 	fprintf(out, "kernel:   %s\nfirmware: %s\n", s->opts.kernel ? s->opts.kernel : "(none)",
 		walk_firmware(s));
@@ -202,6 +216,18 @@ static void print_text(FILE *out, struct session *s, const struct walk_stop *r, 
 		fputc('\n', out);
 		print_regs(out, s->arch, &r->regs);
 	}
+	if (at) {
+		fprintf(out, "\n== at instruction %" PRIu64 ": 0x%" PRIx64 " in %s mode, stage %d: %s\n", at->icount,
+			at->entry, at->mode, at->number, at->name);
+		fputs("   where:       ", out);
+		text_puts(out, at->section);
+		fputs(", ", out);
+		text_puts(out, at->symbol);
+		fputs("\n   instruction: ", out);
+		text_puts(out, at->insn);
+		fputc('\n', out);
+		print_regs(out, s->arch, &at->regs);
+	}
 	fputs("\n== end: ", out);
 	text_puts(out, end);
 	fputc('\n', out);
@@ -216,16 +242,21 @@ static void print_text(FILE *out, struct session *s, const struct walk_stop *r, 
 		fputc('\n', out);
 }
 
-int report_run(struct session *s, int json, int timeout_ms, FILE *out,
-	       volatile sig_atomic_t *cancel)
+int report_run(struct session *s, const struct report_opts *o, FILE *out, volatile sig_atomic_t *cancel)
 {
 	struct walk w;
+	struct walk_stop at;
 
-	if (walk_run(s, timeout_ms, cancel, &w) < 0)
+	if (walk_run(s, o->timeout_ms, cancel, &w) < 0)
 		return -1;
-	if (json)
-		print_json(out, s, w.stops, w.n, w.end);
+	if (o->at_set) {
+		if (session_travel_to(s, o->at) < 0)
+			return err_prefix("--at %" PRIu64, o->at);
+		walk_take(s, &at);
+	}
+	if (o->json)
+		print_json(out, s, w.stops, w.n, w.end, o->at_set ? &at : NULL);
 	else
-		print_text(out, s, w.stops, w.n, w.end);
+		print_text(out, s, w.stops, w.n, w.end, o->at_set ? &at : NULL);
 	return 0;
 }

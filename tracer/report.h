@@ -16,6 +16,10 @@
  *                "args": "ch='H'", "error_name": ..., "text": "SBI ..."}, ...],
  *    "end": "what ended the run", "console": "everything the guest printed"}
  *
+ * With --at N, also "at": the machine after N instructions since reset,
+ * reached by going back once the walk is done (session_travel.c), in the
+ * same form as a stage's entry, with "insn": N.
+ *
  * The events are the boot's story (session_story.c) with the stages
  * entered (once each) and the end; each kind's fields are in --help.
  */
@@ -27,11 +31,17 @@
 
 #include "session.h"
 
+/* What report_run prints. */
+struct report_opts {
+	int json;
+	int timeout_ms;		/* bounds the run after the last stage (and each stage) */
+	int at_set;		/* --at: the state after `at` instructions too */
+	uint64_t at;
+};
+
 /* Walk the boot of a started session and print the report to out.
- * timeout_ms bounds the run after the last stage (and each stage).
  * *cancel, set from a signal handler, ends the walk early.
  * Returns 0, or -1 with err_set(). */
-int report_run(struct session *s, int json, int timeout_ms, FILE *out,
-	       volatile sig_atomic_t *cancel);
+int report_run(struct session *s, const struct report_opts *o, FILE *out, volatile sig_atomic_t *cancel);
 
 #endif

@@ -83,10 +83,12 @@ void session_note_end(struct session *s)
 	if (s->qemu_started) {
 		for (int i = 0; i < 100 && !qemu_reap(&s->qemu); i++)
 			usleep(10000);
-		/* A guest that powers off makes QEMU exit 0 without a word;
+		/* A guest that powers off makes QEMU exit 0 without a word (or
+		 * with a warning only, such as -icount's "no active timers");
 		 * anything else (a signal, an error) was done to it. */
 		s->end_unexpected = !s->qemu.exited || !WIFEXITED(s->qemu.status) ||
-				    WEXITSTATUS(s->qemu.status) != 0 || s->qemu.last_err[0];
+				    WEXITSTATUS(s->qemu.status) != 0 ||
+				    (s->qemu.last_err[0] && !strstr(s->qemu.last_err, ": warning: "));
 		e = event_add(&s->events, s->end_unexpected ? EVENT_QEMU_DIED : EVENT_POWER_OFF,
 			      session_pc(s));
 		qemu_exit_reason(&s->qemu, e->detail, sizeof e->detail);

@@ -104,9 +104,10 @@ struct session_story {
 };
 
 /* A point of the boot the session has stopped at: instructions since
- * reset, and the pc there. */
+ * reset, the pc there, and a digest of the general registers (to tell
+ * whether a second run came to the same machine). */
 struct session_mark {
-	uint64_t insn, pc;
+	uint64_t insn, pc, digest;
 };
 
 /* What going back needs (session_travel.c): every point stopped at, in

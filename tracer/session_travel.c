@@ -50,6 +50,24 @@ static long find(const struct session_travel *tr, uint64_t insn)
 	return (long)lo;	/* the first at or after insn */
 }
 
+/* FNV-1a over the pc and the general registers: the values the guest's
+ * own instructions made, which a second run must repeat exactly.  (The
+ * system registers are left out: some follow the host's clock.) */
+static uint64_t digest(const struct session *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < s->arch->nregs; i++) {
+		enum arch_reg_kind k = s->arch->regs[i].kind;
+
+		if ((k != ARCH_REG_PC && k != ARCH_REG_GENERAL) || !s->regs.ok[i])
+			continue;
+		for (int b = 0; b < 64; b += 8)
+			h = (h ^ ((s->regs.v[i] >> b) & 0xff)) * 0x100000001b3ull;
+	}
+	return h;
+}
+
 void session_travel_mark(struct session *s)
 {
 	struct session_travel *tr = &s->travel;
@@ -71,7 +89,7 @@ void session_travel_mark(struct session *s)
 		tr->cap = cap;
 	}
 	memmove(tr->marks + at + 1, tr->marks + at, (tr->n - (size_t)at) * sizeof *tr->marks);
-	tr->marks[at] = (struct session_mark){ insn, session_pc(s) };
+	tr->marks[at] = (struct session_mark){ insn, session_pc(s), digest(s) };
 	tr->n++;
 	if (insn > tr->live_end)
 		tr->live_end = insn;
@@ -172,8 +190,8 @@ static int run_to(struct session *s, const struct session_mark *m)
 		return -1;
 	if (insn != m->insn)
 		return err_set("the boot went another way the second time (it passed instruction %" PRIu64
-			       " at 0x%" PRIx64 " without stopping there): it depends on time or input, so bootscope cannot go back in it",
-			       m->insn, m->pc);
+			       " at 0x%" PRIx64 " without stopping there): it depends on time (timer interrupts) or "
+			       "input, so bootscope cannot go back in it", m->insn, m->pc);
 	return 0;
 }
 
@@ -206,16 +224,24 @@ static int go(struct session *s, uint64_t target, const struct plan *p, const ui
 	struct session_mark to = s->travel.marks[p->mark];
 	uint64_t at;
 
-	if (session_machine_restart(s) < 0 || run_to(s, &to) < 0 || step_n(s, p->steps) < 0)
+	if (session_machine_restart(s) < 0 || run_to(s, &to) < 0 || session_refresh_state(s) < 0)
+		return -1;
+	if (digest(s) != to.digest)
+		return err_set("the boot went another way the second time (at instruction %" PRIu64 ", 0x%" PRIx64
+			       ", the registers differ from the first time): it depends on time (timer interrupts) "
+			       "or input, so bootscope cannot go back in it", to.insn, to.pc);
+	if (step_n(s, p->steps) < 0)
 		return -1;
 	if (session_refresh(s) < 0 || session_insns(s, &at) < 0)
 		return -1;
+	/* The mark the run went to, and T if it is one, must be as they were. */
 	long i = find(&s->travel, target);
-	if (at != target || ((size_t)i < s->travel.n && s->travel.marks[i].insn == target &&
-			     s->travel.marks[i].pc != session_pc(s)))
+	const struct session_mark *was = (size_t)i < s->travel.n && s->travel.marks[i].insn == target
+						 ? &s->travel.marks[i] : NULL;
+	if (at != target || (was && (was->pc != session_pc(s) || was->digest != digest(s))))
 		return err_set("the boot went another way the second time (at instruction %" PRIu64
-			       " the pc is 0x%" PRIx64 "): it depends on time or input, so bootscope cannot go back in it",
-			       at, session_pc(s));
+			       ", 0x%" PRIx64 ", the registers differ from the first time): it depends on time "
+			       "(timer interrupts) or input, so bootscope cannot go back in it", at, session_pc(s));
 	if (target_run_break_insert_all(&s->target, user, nuser, 1, SESSION_BP_USER) < 0)
 		return -1;
 	return session_story_resume(s, target);

@@ -6,7 +6,7 @@
 
 #include "err.h"
 
-static void take(struct session *s, struct walk_stop *r)
+void walk_take(struct session *s, struct walk_stop *r)
 {
 	const struct code_line *in = session_insn(s, session_pc(s));
 	const char *sec;
@@ -36,7 +36,7 @@ int walk_run(struct session *s, int timeout_ms, volatile sig_atomic_t *cancel, s
 	int n = 0;
 
 	snprintf(end, endcap, "stopped");
-	take(s, &w->stops[n++]);
+	walk_take(s, &w->stops[n++]);
 	int lost = 0;
 	while (!s->ended && !*cancel && s->stage && stage_next(&s->model, s->stage) && n <= STAGE_MAX) {
 		const struct stage *next = stage_next(&s->model, s->stage);
@@ -57,7 +57,7 @@ int walk_run(struct session *s, int timeout_ms, volatile sig_atomic_t *cancel, s
 			lost = 1;
 			break;
 		}
-		take(s, &w->stops[n++]);
+		walk_take(s, &w->stops[n++]);
 	}
 	if (!s->ended && !*cancel && !lost) {
 		if (session_continue(s) < 0)

@@ -32,6 +32,9 @@ struct walk {
 	char end[256];		/* what ended the run, in words */
 };
 
+/* What the machine looks like now, as at a stage's entry. */
+void walk_take(struct session *s, struct walk_stop *r);
+
 /* The firmware the walk ran, as its reports name it: the ELF with its
  * symbols, else what --bios said. */
 const char *walk_firmware(const struct session *s);
