@@ -31,10 +31,14 @@ tools.  The rows:
      and extrapolated to the profile's total.  Beside it, what breakpoints
      cost while merely set: the boot under QEMU's gdbstub with none and
      with 450 that never fire.
+  8. going back (ms): bootscope's S (the boot run again in a new QEMU)
+     in a stretch of steps, and from the end of the boot to OpenSBI's
+     first instruction, against QEMU's own record/replay (`bs`, `bc`).
 
 Environment: BENCH_N (steps, default 3000), BENCH_REPS (launches, default 5),
 BENCH_TUI_STEPS (keys, default 10), BENCH_LOG_REPS (logged boots, default 3),
-BENCH_GDB_SAMPLE (gdb stepi sample for row 7, default 3000), BENCH_RESULTS
+BENCH_GDB_SAMPLE (gdb stepi sample for row 7, default 3000), BENCH_BACK_N
+(S and travels for row 8, default 10), BENCH_RESULTS
 (file to write, default bench/RESULTS.md; "-" for none).
 
 Everything it starts has a hard time-out and is killed by pid at the end;
@@ -546,6 +550,91 @@ def whole_boot():
             "nev": sorted(nev), "gdb": g}
 
 
+# ---- going back: bootscope's re-run against QEMU's record/replay ------------------
+
+BACK_N = int(os.environ.get("BENCH_BACK_N", "10"))
+
+
+def back_bench():
+    """bootscope (bench_step back): S in a stretch of steps in the kernel,
+    and after power-off to OpenSBI's first instruction and back to the end."""
+    env = dict(os.environ, BENCH_PLUGIN=PLUGIN)
+    cmdline([BENCH_STEP, "back", str(BACK_N), KERNEL], BENCH_PLUGIN=os.path.relpath(PLUGIN, TOP))
+    out, _ = run([BENCH_STEP, "back", str(BACK_N), KERNEL], 300, env=env)
+    return parse_kv(out)
+
+
+def rr_bench():
+    """The anchor: QEMU 7.2's own record/replay.  Record the boot, replay it
+    under the gdbstub to the kernel's entry + 10 steps, then `bs` (reverse
+    step) BACK_N times, `bc` to a breakpoint at OpenSBI's first instruction,
+    and one `s` forward after reversing (which may never answer)."""
+    rrfile, disk = os.path.join(tmp, "rr.bin"), os.path.join(tmp, "rr.qcow2")
+    run(["qemu-img", "create", "-f", "qcow2", disk, "1M"], 30)
+    rr = ["-icount", "shift=auto,rr=%s,rrfile=%s,rrsnapshot=init", "-drive", "file=%s,if=none,id=rr" % disk,
+          "-net", "none"]
+    record = BARE[:-4] + ["-bios", "default", "-kernel", KERNEL, rr[0], rr[1] % ("record", rrfile)] + rr[2:]
+    timed(record, 60)
+    sock = os.path.join(tmp, "rr.sock")
+    argv = [QEMU, "-machine", "virt", "-nographic", "-monitor", "none", "-serial", "null", "-S",
+            "-gdb", "unix:%s,server=on,wait=off" % sock, "-bios", "default", "-kernel", KERNEL,
+            rr[0], rr[1] % ("replay", rrfile)] + rr[2:]
+    cmdline(argv)
+    p = spawn(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+              start_new_session=True)
+    res = {"bs_ms": [], "forward_after": None}
+    try:
+        deadline = time.monotonic() + 10
+        while not os.path.exists(sock):
+            if time.monotonic() > deadline:
+                raise SystemExit("bench: the replaying QEMU did not open %s" % sock)
+            time.sleep(0.005)
+        conn = socket.socket(socket.AF_UNIX)
+        while True:
+            try:
+                conn.connect(sock)
+                break
+            except ConnectionRefusedError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("bench: the replaying QEMU did not listen")
+                time.sleep(0.005)
+        conn.settimeout(10)
+        buf = b""
+
+        def ask(payload, timeout=10):
+            nonlocal buf
+            conn.settimeout(timeout)
+            conn.sendall(rsp_packet(payload))
+            t0 = time.monotonic()
+            try:
+                got, buf = rsp_replies(conn, buf, 1)
+            except socket.timeout:
+                return None, (time.monotonic() - t0) * 1e3
+            return (got[0] if got else None), (time.monotonic() - t0) * 1e3
+
+        ask("qSupported:multiprocess+")
+        ask("Z1,%x,4" % KERNEL_ENTRY)
+        ask("c")
+        ask("z1,%x,4" % KERNEL_ENTRY)
+        for _ in range(10):
+            ask("s")
+        for _ in range(BACK_N):
+            rep, ms = ask("bs")
+            if not rep or not rep.startswith("T"):
+                raise SystemExit("bench: QEMU's reverse step answered %r" % rep)
+            res["bs_ms"].append(ms)
+        ask("Z1,80000000,4")
+        rep, res["bc_ms"] = ask("bc")
+        res["bc_ok"] = bool(rep and rep.startswith("T"))
+        rep, ms = ask("s", 3)
+        res["forward_after"] = rep is not None and rep.startswith("T")
+        conn.close()
+    finally:
+        stop(p)
+    res["bs"] = stats(res["bs_ms"])
+    return res
+
+
 # ---- the machine -----------------------------------------------------------------
 
 def machine():
@@ -604,11 +693,11 @@ def main():
     to = 60 + N // 200
 
     # 1. step + registers
-    log("bench: 1/7 step + registers, bootscope")
+    log("bench: 1/8 step + registers, bootscope")
     bs = parse_kv(run([BENCH_STEP, "step", str(N), KERNEL], to)[0])
     raw = parse_kv(run([BENCH_STEP, "raw", str(N), KERNEL], to)[0])
     tui = parse_kv(run([BENCH_STEP, "tui", str(N), KERNEL], to)[0])
-    log("bench: 1/7 step + registers, gdb-multiarch")
+    log("bench: 1/8 step + registers, gdb-multiarch")
     g1 = run_gdb("step", N)
     g2 = run_gdb("stepregs", N)
     gs = stats([x * 1e6 for x in g1["steps_s"]])
@@ -618,7 +707,7 @@ def main():
     sc = strace_per_step()
 
     # 2, 3. launch, and on to the kernel
-    log("bench: 2-3/7 launch and stage 1 -> kernel, both")
+    log("bench: 2-3/8 launch and stage 1 -> kernel, both")
     # Interleaved, one launch of each at a time, so that a change in the
     # machine's load falls on both tools alike.
     bl, gl = [], []
@@ -646,13 +735,16 @@ def main():
     pst = stats(pst)
 
     # 4, 5. the screen, and memory
-    log("bench: 4-5/7 the screen through a pty, and peak RSS")
+    log("bench: 4-5/8 the screen through a pty, and peak RSS")
     t = tui_bench()
     br = batch_rss()
 
     # 6, 7. whole boots
-    log("bench: 6-7/7 whole boots: --profile, the bare boot, QEMU's log; --batch events, gdb stepi")
+    log("bench: 6-7/8 whole boots: --profile, the bare boot, QEMU's log; --batch events, gdb stepi")
     wb = whole_boot()
+    log("bench: 8/8 going back: bootscope's re-run, QEMU's record/replay")
+    bk = back_bench()
+    rr = rr_bench()
     left = cleanup()
     m["load_end"] = open("/proc/loadavg").read().split()[:3]
     elapsed = time.monotonic() - t_start
@@ -729,6 +821,26 @@ def main():
          "NOT met: %.2f s, %.2f s more than the walk without events; each event is a stop, each stop "
          "makes QEMU 7.2 flush or invalidate translated code, and every breakpoint set slows every jump "
          "(the row above)" % (em, em - nm)))
+    sb, tf, tl, bs_ = bk["step_back_ms"], bk["to_first_ms"], bk["to_last_ms"], rr["bs"]
+    rows.append(
+        ("8. going back (ms): bootscope S in a stretch of steps in the kernel median %.1f (min %.1f max %.1f, "
+         "%d) | QEMU record/replay reverse step (bs) median %.1f (min %.1f max %.1f, %d) | ratio bootscope / "
+         "QEMU = %.2fx") %
+        (sb["median"], sb["min"], sb["max"], int(sb["n"]), bs_["median"], bs_["min"], bs_["max"], bs_["n"],
+         sb["median"] / bs_["median"]))
+    rows.append(
+        ("   from the kernel's last point (insn %s) to OpenSBI's first instruction: bootscope median %.1f "
+         "(min %.1f max %.1f) | QEMU bc to a breakpoint there %.1f (%s) | back to the last point: bootscope "
+         "median %.1f") %
+        (bk.get("last_point", "?"), tf["median"], tf["min"], tf["max"], rr["bc_ms"],
+         "reached" if rr["bc_ok"] else "NOT reached", tl["median"]))
+    rows.append(
+        "   forward again after QEMU's reverse steps: %s | goal S under 10 ms: %s; goal any point in under "
+        "1 s: %s" %
+        ("answered" if rr["forward_after"] else "no answer within 3 s (hung)",
+         "met" if sb["median"] < 10 else "NOT met (%.0f ms: a new QEMU and the boot run again each time)"
+         % sb["median"],
+         "met" if max(tf["max"], tl["max"]) < 1000 else "NOT met"))
     extra = [
         ("the counting plugin alone on the bare boot (no -S, no gdbstub, no bootscope): median %.3f s "
          "(min %.3f max %.3f, %d runs) = %.1fx the bare boot; --profile / plugin alone = %.1fx" %

@@ -332,13 +332,94 @@ out:
 	return rc;
 }
 
+/* Going back (session_travel.c), as the screen does it: with the counting
+ * plugin (BENCH_PLUGIN) and the boot's story on.  One S at a time in a
+ * stretch of steps in the kernel; then, after the guest powered off, from
+ * its last point to OpenSBI's first instruction and back to the end. */
+static int bench_back(unsigned long n, const char *kernel)
+{
+	static volatile sig_atomic_t never;
+	struct session s;
+	struct session_opts o;
+	double *v = calloc(n, sizeof *v), *far = calloc(n, sizeof *far), *end = calloc(n, sizeof *end);
+	uint64_t last = 0;
+	int rc = 1;
+
+	if (!v || !far || !end)
+		return fail("out of memory");
+	session_opts_for(&o, kernel);
+	o.plugin = getenv("BENCH_PLUGIN");
+	o.story = 1;
+	if (!o.plugin)
+		return fail("BENCH_PLUGIN names no plugin");
+	if (session_start(&s, &o) < 0) {
+		rc = fail("session_start");
+		goto out;
+	}
+	bench_qemu_pid = s.qemu.pid;
+	while (s.stage && s.stage->number < 3 && !s.ended)
+		if (session_run_to_next_stage(&s) < 0 || session_wait(&s, 10000, &never) != 0) {
+			rc = fail("running to the kernel");
+			goto out;
+		}
+	if (session_step(&s, 10) < 0) {
+		rc = fail("stepping in the kernel");
+		goto out;
+	}
+	for (unsigned long i = 0; i < n; i++) {	/* a step on, timed the step back */
+		if (session_step(&s, 1) < 0) {
+			rc = fail("s");
+			goto out;
+		}
+		double t0 = now_us();
+		if (session_step_back(&s, 1) < 0) {
+			rc = fail("S");
+			goto out;
+		}
+		v[i] = (now_us() - t0) / 1000;
+		bench_qemu_pid = s.qemu.pid;
+	}
+	if (session_continue(&s) < 0 || session_wait(&s, 10000, &never) != 0 || !s.ended) {
+		rc = fail("running to power-off");
+		goto out;
+	}
+	last = s.travel.live_end;
+	for (unsigned long i = 0; i < n; i++) {
+		double t0 = now_us();
+		if (session_travel_to(&s, 6) < 0) {
+			rc = fail("back to OpenSBI's first instruction");
+			goto out;
+		}
+		far[i] = (now_us() - t0) / 1000;
+		t0 = now_us();
+		if (session_travel_to(&s, last) < 0) {
+			rc = fail("forward to the last point");
+			goto out;
+		}
+		end[i] = (now_us() - t0) / 1000;
+		bench_qemu_pid = s.qemu.pid;
+	}
+	printf("last_point=%" PRIu64 " pc=0x%" PRIx64 "\n", last, session_pc(&s));
+	report("step_back_ms", v, n);
+	report("to_first_ms", far, n);
+	report("to_last_ms", end, n);
+	rc = 0;
+out:
+	session_end(&s);
+	bench_qemu_pid = 0;
+	free(v);
+	free(far);
+	free(end);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long n;
 	char *end;
 
 	if (argc != 4 || (n = strtoul(argv[2], &end, 10)) == 0 || *end) {
-		fputs("usage: bench_step step|raw|tui|launch N KERNEL\n", stderr);
+		fputs("usage: bench_step step|raw|tui|launch|back N KERNEL\n", stderr);
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -353,6 +434,8 @@ int main(int argc, char **argv)
 		return bench_tui(n, argv[3]);
 	if (strcmp(argv[1], "launch") == 0)
 		return bench_launch(n, argv[3]);
-	fputs("usage: bench_step step|raw|tui|launch N KERNEL\n", stderr);
+	if (strcmp(argv[1], "back") == 0)
+		return bench_back(n, argv[3]);
+	fputs("usage: bench_step step|raw|tui|launch|back N KERNEL\n", stderr);
 	return 2;
 }

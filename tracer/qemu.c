@@ -543,14 +543,15 @@ int qemu_finish(struct qemu *q, int timeout_ms)
 	return 0;
 }
 
-void qemu_stop(struct qemu *q)
+static void stop(struct qemu *q, int gently)
 {
 	char path[sizeof q->dir + 16];
 	siginfo_t si;
 
 	if (q->pid > 0 && !qemu_reap(q)) {
-		signal_group(q, SIGTERM);
-		for (int i = 0; i < 100; i++) {
+		if (gently)
+			signal_group(q, SIGTERM);
+		for (int i = 0; gently && i < 100; i++) {
 			si.si_pid = 0;	/* WNOWAIT: it stays a zombie, its id ours */
 			if (waitid(P_PID, (id_t)q->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid)
 				break;
@@ -578,6 +579,16 @@ void qemu_stop(struct qemu *q)
 		rmdir(q->dir);
 		q->dir[0] = '\0';
 	}
+}
+
+void qemu_stop(struct qemu *q)
+{
+	stop(q, 1);
+}
+
+void qemu_kill(struct qemu *q)
+{
+	stop(q, 0);
 }
 
 const char *qemu_exit_reason(const struct qemu *q, char *buf, size_t cap)

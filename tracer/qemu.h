@@ -66,6 +66,10 @@ int qemu_reap(struct qemu *q);
  * a zeroed struct qemu and after a failed qemu_start. */
 void qemu_stop(struct qemu *q);
 
+/* The same at once, with SIGKILL: for a QEMU whose exit path (the
+ * plugin's counts) nobody needs, one left for a new run of the boot. */
+void qemu_kill(struct qemu *q);
+
 /* Why QEMU ended, as one line in buf: "QEMU exited with status 1:
  * qemu-system-riscv64: ..." or "QEMU was killed by signal 9 (Killed);
  * killed from outside, ..."; "QEMU is running" or "QEMU was not started"

@@ -268,7 +268,7 @@ int session_machine_restart(struct session *s)
 		s->target_open = 0;
 	}
 	if (s->qemu_started) {
-		qemu_stop(&s->qemu);
+		qemu_kill(&s->qemu);
 		s->qemu_started = 0;
 	}
 	s->ended = s->end_unexpected = s->running = 0;
