@@ -821,9 +821,10 @@ def main():
          "NOT met: %.2f s, %.2f s more than the walk without events; each event is a stop, each stop "
          "makes QEMU 7.2 flush or invalidate translated code, and every breakpoint set slows every jump "
          "(the row above)" % (em, em - nm)))
-    sb, tf, tl, bs_ = bk["step_back_ms"], bk["to_first_ms"], bk["to_last_ms"], rr["bs"]
+    sb, tf, tl, bs_ = bk["step_back_us"], bk["to_first_ms"], bk["to_last_ms"], rr["bs"]
+    sb = {k: (v / 1000 if k != "n" else v) for k, v in sb.items()}	# in ms, as QEMU's
     rows.append(
-        ("8. going back (ms): bootscope S in a stretch of steps in the kernel median %.1f (min %.1f max %.1f, "
+        ("8. going back (ms): bootscope S in a stretch of steps in the kernel median %.2f (min %.2f max %.2f, "
          "%d) | QEMU record/replay reverse step (bs) median %.1f (min %.1f max %.1f, %d) | ratio bootscope / "
          "QEMU = %.2fx") %
         (sb["median"], sb["min"], sb["max"], int(sb["n"]), bs_["median"], bs_["min"], bs_["max"], bs_["n"],
@@ -838,8 +839,7 @@ def main():
         "   forward again after QEMU's reverse steps: %s | goal S under 10 ms: %s; goal any point in under "
         "1 s: %s" %
         ("answered" if rr["forward_after"] else "no answer within 3 s (hung)",
-         "met" if sb["median"] < 10 else "NOT met (%.0f ms: a new QEMU and the boot run again each time)"
-         % sb["median"],
+         "met" if sb["median"] < 10 else "NOT met (%.0f ms)" % sb["median"],
          "met" if max(tf["max"], tl["max"]) < 1000 else "NOT met"))
     extra = [
         ("the counting plugin alone on the bare boot (no -S, no gdbstub, no bootscope): median %.3f s "

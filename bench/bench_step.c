@@ -367,6 +367,8 @@ static int bench_back(unsigned long n, const char *kernel)
 		goto out;
 	}
 	for (unsigned long i = 0; i < n; i++) {	/* a step on, timed the step back */
+		uint64_t was = session_pc(&s);
+
 		if (session_step(&s, 1) < 0) {
 			rc = fail("s");
 			goto out;
@@ -376,7 +378,11 @@ static int bench_back(unsigned long n, const char *kernel)
 			rc = fail("S");
 			goto out;
 		}
-		v[i] = (now_us() - t0) / 1000;
+		v[i] = now_us() - t0;
+		if (session_pc(&s) != was) {
+			fprintf(stderr, "bench_step: S came to 0x%" PRIx64 ", not 0x%" PRIx64 "\n", session_pc(&s), was);
+			goto out;
+		}
 		bench_qemu_pid = s.qemu.pid;
 	}
 	if (session_continue(&s) < 0 || session_wait(&s, 10000, &never) != 0 || !s.ended) {
@@ -400,7 +406,7 @@ static int bench_back(unsigned long n, const char *kernel)
 		bench_qemu_pid = s.qemu.pid;
 	}
 	printf("last_point=%" PRIu64 " pc=0x%" PRIx64 "\n", last, session_pc(&s));
-	report("step_back_ms", v, n);
+	report("step_back_us", v, n);
 	report("to_first_ms", far, n);
 	report("to_last_ms", end, n);
 	rc = 0;

@@ -123,6 +123,13 @@ struct arch_call_result {
 	int has_value;		/* the function returns a value besides the error */
 };
 
+/* The memory an instruction reads or writes (plain, below). */
+struct arch_access {
+	uint64_t addr;		/* physical */
+	unsigned len;		/* 0: none */
+	int store;
+};
+
 /* One line about the system registers, for the screen. */
 struct arch_line {
 	char text[160];
@@ -180,6 +187,13 @@ struct arch {
 	void (*trap_call)(const struct arch_regs *r, const struct arch_trap *t, struct arch_call *out);
 	void (*call_result)(const struct arch_regs *at_call, const struct arch_regs *back,
 			    struct arch_call_result *out);
+
+	/* Can a step of the instruction in b, with the registers r before
+	 * it, be undone by writing back the general registers, the pc and
+	 * the bytes it stores (*a, when a->store)?  1 if it changes nothing
+	 * else (unless it traps, which the caller sees after the step); its
+	 * memory access, physical, in *a.  0 for anything else. */
+	int (*plain)(const uint8_t *b, size_t n, const struct arch_regs *r, struct arch_access *a);
 };
 
 /* The architecture whose target descriptions say tdesc_arch, or NULL. */

@@ -13,12 +13,6 @@
 #include "arch_riscv64_sbi.h"
 #include "bytes.h"
 
-/* Indexes into the table below. */
-enum {
-	RV_PC, RV_X0, RV_SP = RV_X0 + 2, RV_PRIV = RV_X0 + 32,
-	RV_MSTATUS, RV_MTVEC, RV_MEPC, RV_MCAUSE, RV_MTVAL, RV_MEDELEG, RV_MIDELEG,
-	RV_SATP, RV_SSTATUS, RV_STVEC, RV_SEPC, RV_SCAUSE, RV_STVAL, RV_NREGS
-};
 
 #define GPR(n, l) { n, l, ARCH_REG_GENERAL, 0 }
 #define CSR(n) { n, n, ARCH_REG_SYSTEM, 0 }
@@ -344,6 +338,7 @@ const struct arch arch_riscv64 = {
 	.story = rv_story,
 	.trap_vectors = rv_trap_vectors,
 	.call = rv_call,
+	.plain = arch_riscv64_plain,
 	.trap_call = rv_trap_call,
 	.call_result = rv_call_result,
 };

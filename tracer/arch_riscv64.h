@@ -12,6 +12,16 @@
 
 extern const struct arch arch_riscv64;
 
+/* Indexes into its register table (struct arch's regs). */
+enum {
+	RV_PC, RV_X0, RV_SP = RV_X0 + 2, RV_PRIV = RV_X0 + 32,
+	RV_MSTATUS, RV_MTVEC, RV_MEPC, RV_MCAUSE, RV_MTVAL, RV_MEDELEG, RV_MIDELEG,
+	RV_SATP, RV_SSTATUS, RV_STVEC, RV_SEPC, RV_SCAUSE, RV_STVAL, RV_NREGS
+};
+
+/* arch_riscv64_plain.c: the arch's `plain`. */
+int arch_riscv64_plain(const uint8_t *b, size_t n, const struct arch_regs *r, struct arch_access *a);
+
 /* The mode for a privilege level as QEMU's priv register and
  * fw_dynamic_info's next_mode encode it: 0 U, 1 S, 3 M; unknown else. */
 void arch_riscv64_mode(uint64_t priv, struct arch_mode *out);

@@ -37,6 +37,7 @@ struct board {
 	const char *qemu;		/* the QEMU binary, from PATH */
 	const char *const *machine;	/* QEMU's machine arguments, NULL-terminated */
 	const char *firmware_symbols;	/* ELF of QEMU's default firmware, or NULL */
+	uint64_t ram_base;		/* where RAM starts */
 	uint64_t ram_default;		/* RAM when -m does not say */
 	uint64_t reset_vector;		/* the pc at power-on */
 

@@ -219,6 +219,7 @@ const struct board board_virt = {
 	.qemu = "qemu-system-riscv64",
 	.machine = virt_machine,
 	.firmware_symbols = QEMU_DEFAULT_FW_ELF,
+	.ram_base = RAM_BASE,
 	.ram_default = RAM_DEFAULT,
 	.reset_vector = BOARD_VIRT_ROM_BASE,
 	.kernel_addr = virt_kernel_addr,

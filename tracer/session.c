@@ -249,6 +249,7 @@ void session_end(struct session *s)
 	}
 	code_free(&s->code);
 	session_travel_end(s);
+	session_undo_end(s);
 	event_log_free(&s->events);
 	profile_free(&s->profile);
 	session_story_end(s);
@@ -274,6 +275,7 @@ int session_machine_restart(struct session *s)
 	s->ended = s->end_unexpected = s->running = 0;
 	s->temp_bp_set = 0;
 	s->insns_at_reset = 0;
+	s->undo.undone = 0;
 	s->console_eof = 0;
 	s->console_seen = 0;
 	if (qemu_start(&s->qemu, &s->qemu_opts, 5000) < 0)
@@ -328,6 +330,7 @@ int session_restart(struct session *s)
 	s->console_len = 0;
 	s->console_known = s->console_seen = 0;
 	/* A new boot: nothing of the last one to go back to. */
+	s->undo.n = s->undo.undone = 0;
 	s->travel.n = 0;
 	s->travel.live_end = 0;
 	s->events.replayed = 0;
@@ -345,7 +348,7 @@ int session_insns(const struct session *s, uint64_t *out)
 {
 	if (!s->qemu_started || qemu_insns(&s->qemu, out) < 0)
 		return -1;
-	*out -= s->insns_at_reset;	/* the plugin counts from QEMU's start */
+	*out -= s->insns_at_reset + s->undo.undone;	/* the plugin counts from QEMU's start */
 	return 0;
 }
 

@@ -15,6 +15,7 @@
  *	session_view.c	what the screen shows: code and memory, fetched at stops
  *	session_story.c	the boot's events, recorded as the machine runs
  *	session_travel.c	back to a point passed before, by running the boot again
+ *	session_undo.c	back over the steps just taken, by writing back what they changed
  */
 #ifndef BOOTSCOPE_SESSION_H
 #define BOOTSCOPE_SESSION_H
@@ -118,6 +119,23 @@ struct session_travel {
 	uint64_t live_end;		/* the furthest instruction count stopped at */
 };
 
+/* A step that can be undone by writing back (session_undo.c): the count
+ * after it, the registers before it, and the bytes it overwrote. */
+struct session_undo_step {
+	uint64_t insn;
+	struct arch_regs regs;
+	struct arch_access mem;
+	uint8_t old[8];
+};
+
+struct session_undo {
+	struct session_undo_step *steps;	/* by insn, the newest last */
+	size_t n, cap;
+	uint64_t undone;	/* instructions undone since this QEMU started */
+};
+
+#define SESSION_UNDO_STEPS 64	/* a counted step up to this many keeps its steps */
+
 /* The memory view the screen shows, read when it is set and at each stop. */
 struct session_mem {
 	int on;
@@ -153,6 +171,7 @@ struct session {
 	struct event_log events;
 	struct session_story story;
 	struct session_travel travel;
+	struct session_undo undo;
 	struct profile profile;		/* the counts of the last run QEMU ended, with the plugin */
 
 	int running;			/* the CPU runs (after continue) */
@@ -261,6 +280,19 @@ int session_story_resume(struct session *s, uint64_t insn);
 /* session.c, internal: a new QEMU as the first was started, paused at
  * reset, connected; the images, stages, events and console stay. */
 int session_machine_restart(struct session *s);
+
+/* session_undo.c, internal.  before: s->regs fresh at the pc; 1 and *u
+ * filled if a step of the instruction there can be undone, 0 if not, -1
+ * on failure.  after: the step was taken and the pc is now pc; keep it.
+ * drop_after: forget the steps kept after instruction insn.  back:
+ * undo up to *n steps while the newest kept is for the point now,
+ * taking each off *n; -1 if one failed (the caller goes back the long
+ * way).  end: free. */
+int session_undo_before(struct session *s, struct session_undo_step *u);
+void session_undo_after(struct session *s, struct session_undo_step *u, uint64_t pc);
+void session_undo_drop_after(struct session *s, uint64_t insn);
+int session_undo_back(struct session *s, unsigned long *n);
+void session_undo_end(struct session *s);
 
 /* session_travel.c, internal: the point the machine stopped at now
  * (s->regs fresh) is one to come back to. */

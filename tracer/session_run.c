@@ -33,6 +33,11 @@ static int step_n(struct session *s, unsigned long n, unsigned long *done)
 	struct rsp_stop stop;
 	int pc = s->regnum[s->arch->pc], fresh = 0;	/* s->regs are this stop's (0), or only the pc (-1) */
 
+	/* A short counted step keeps each step to be undone (session_undo.c),
+	 * which needs the registers before each. */
+	int keep = n <= SESSION_UNDO_STEPS, undoable = 0;
+	struct session_undo_step u;
+
 	*done = 0;
 	for (unsigned long i = 0; i < n; i++) {
 		const struct stage *st = stage_of(&s->model, session_pc(s));
@@ -41,7 +46,9 @@ static int step_n(struct session *s, unsigned long n, unsigned long *done)
 		/* The story's instructions are stepped with the registers
 		 * before and after, to be recorded; between other steps only
 		 * the pc is read. */
-		if (story && fresh < 0 && session_refresh_state(s) < 0)
+		if ((story || keep) && fresh < 0 && session_refresh_state(s) < 0)
+			return -1;
+		if (!story && keep && (undoable = session_undo_before(s, &u)) < 0)
 			return -1;
 		if ((story ? session_story_step(s, &stop) : target_run_step(&s->target, &stop)) < 0 ||
 		    s->target.gone) {
@@ -62,6 +69,9 @@ static int step_n(struct session *s, unsigned long n, unsigned long *done)
 			 * and to see a trap taken. */
 			if (target_regs_get(&s->target, pc, &s->regs.v[s->arch->pc]) < 0)
 				return -1;
+			if (undoable)
+				session_undo_after(s, &u, session_pc(s));
+			undoable = 0;
 			if (s->story.on && session_story_vector(s, session_pc(s))) {
 				if (session_refresh_state(s) < 0 || session_story_check(s) < 0)
 					return -1;
@@ -73,6 +83,8 @@ static int step_n(struct session *s, unsigned long n, unsigned long *done)
 	}
 	if (session_refresh(s) < 0)
 		return -1;
+	if (undoable && !s->ended)
+		session_undo_after(s, &u, session_pc(s));
 	/* After a plain step, the story learns now what it took. */
 	if (s->story.on && fresh < 0 && session_story_check(s) < 0)
 		return -1;

@@ -16,6 +16,9 @@
  * and replayed), the console is not printed twice (session.c), and the
  * story's state is taken up again at T (session_story_resume).
  *
+ * Over the steps just taken, going back is quicker: session_undo.c
+ * writes back what each changed.
+ *
  * A boot that does depend on time (timer interrupts, a clock read) runs
  * another way the second time: the arrival is checked against the mark,
  * and a mismatch is said, not hidden.
@@ -244,6 +247,7 @@ static int go(struct session *s, uint64_t target, const struct plan *p, const ui
 			       "(timer interrupts) or input, so bootscope cannot go back in it", at, session_pc(s));
 	if (target_run_break_insert_all(&s->target, user, nuser, 1, SESSION_BP_USER) < 0)
 		return -1;
+	session_undo_drop_after(s, target);
 	return session_story_resume(s, target);
 }
 
@@ -291,13 +295,26 @@ int session_travel_to(struct session *s, uint64_t target)
 
 int session_step_back(struct session *s, unsigned long n)
 {
-	uint64_t now;
+	uint64_t now, target;
+	unsigned long left = n;
 
 	if (session_insns(s, &now) < 0)
 		return session_travel_to(s, 0);	/* says why */
 	if (now == 0)
 		return err_set("at the reset vector: there is nothing before it");
-	return session_travel_to(s, now > n ? now - n : 0);
+	target = now > n ? now - n : 0;
+	if (s->running || s->ended)
+		return session_travel_to(s, target);
+	/* Over steps just taken, by writing back what they changed; the rest
+	 * (or all, if an undo did not check out) the long way. */
+	event_begin(&s->events);
+	if (session_undo_back(s, &left) < 0 || left)
+		return session_travel_to(s, target);
+	session_view_fetch(s);
+	struct event *e = event_add(&s->events, EVENT_TRAVELED, session_pc(s));
+
+	e->count = n;
+	return 0;
 }
 
 int session_run_back(struct session *s)

@@ -109,11 +109,18 @@ int target_regs_read(struct target *t, const int *regnums, size_t n, uint64_t *o
 /* One register.  0 or -1. */
 int target_regs_get(struct target *t, int regnum, uint64_t *out);
 
+/* Write one register ('P', the value little-endian in the register's
+ * size).  0, or -1 with err_set(). */
+int target_regs_set(struct target *t, int regnum, uint64_t value);
+
 /* Forget every register value (the CPU runs, or was reset). */
 void target_regs_drop(struct target *t);
 
 /* len bytes of memory at addr.  0, or -1 with err_set(). */
 int target_mem_read(struct target *t, uint64_t addr, void *buf, size_t len);
+
+/* Write len bytes (at most 64) at addr ('M').  0, or -1 with err_set(). */
+int target_mem_write(struct target *t, uint64_t addr, const void *buf, size_t len);
 
 /* One instruction, stepping off a breakpoint at the pc if there is one.
  * Fills *stop.  0, or -1 (check t->gone: QEMU ended). */

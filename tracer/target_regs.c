@@ -154,3 +154,23 @@ int target_regs_get(struct target *t, int regnum, uint64_t *out)
 {
 	return target_regs_read(t, &regnum, 1, out);
 }
+
+int target_regs_set(struct target *t, int regnum, uint64_t value)
+{
+	size_t bytes = regnum >= 0 && (size_t)regnum < t->nreg ? t->reg_bits[regnum] / 8 : 0;
+	uint8_t le[8];
+	char hex[17];
+
+	if (bytes == 0 || bytes > 8)
+		return err_set("no register number %d to write", regnum);
+	for (size_t i = 0; i < bytes; i++)
+		le[i] = (uint8_t)(value >> (8 * i));
+	hex[rsp_hex_encode(le, bytes, hex)] = '\0';
+	if (target_link_request(t, "P%x=%s", regnum, hex) < 0)
+		return -1;
+	if (strcmp(t->parser.pkt, "OK") != 0)
+		return target_link_error(t, "writing register %d", regnum);
+	t->reg[regnum] = value;
+	t->reg_valid[regnum] = 1;
+	return 0;
+}

@@ -20,8 +20,10 @@ check_screen "S: one back" '^ back at instruction 11845102, 0x[0-9a-f]+ <[a-z_]+
 tui_keys S S S S
 check_screen "S four more times: at the kernel's entry again" '^ back at instruction 11845098, 0x80200000 <_start>'
 check_eq "...with every register shown as it was when first there" "$(regs)" "$entry"
+qemu_before=$(tui_qemus)
 tui_keys S
 check_screen "S once more: OpenSBI's mret, in M mode" '^ back at instruction 11845097, 0x[0-9a-f]+ <unknown>'
+check "...reached by running the boot again in a new QEMU" test "$(tui_qemus)" != "$qemu_before"
 check_screen "...in M mode" ' M mode'
 tui_keys s
 check_screen "s: forward again, across the mret to the kernel's entry in S mode" 'entered stage 3, kernel, at 0x80200000 in S mode'
@@ -48,6 +50,19 @@ tui_type lines_printed
 tui_keys Enter
 check_screen "x lines_printed after the store: 1" "0080207000  01 00 00 00 00 00 00 00"
 tui_keys Escape
+# S over a step just taken writes back what it changed, in the same QEMU.
+qemu_before=$(tui_qemus)
+tui_keys S
+check_screen "S over the store: back at the breakpoint" "^ back at instruction [0-9]+, 0x$after_store <show_range\+0x[0-9a-f]+>"
+tui_keys x
+tui_type lines_printed
+tui_keys Enter
+check_screen "x lines_printed after S: 0, the store undone" "0080207000  00 00 00 00 00 00 00 00"
+tui_keys Escape
+check "S over a step just taken: its QEMU is there to see" test -n "$qemu_before"
+check_eq "S over a step just taken: the same QEMU (undone, not run again)" "$(tui_qemus)" "$qemu_before"
+tui_keys s
+check_screen "s: the store again" "stepped 1 instruction"
 tui_keys C
 check_screen "C: back to the last stop, the breakpoint before the store" "^ back at instruction [0-9]+, 0x$after_store <show_range\+0x[0-9a-f]+>"
 tui_keys x

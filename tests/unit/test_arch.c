@@ -94,6 +94,74 @@ static void test_insns(void)
 	CHECK(a->insn_align == 2 && a->insn_max >= 4);
 }
 
+/* Which steps session_undo.c may undo by writing back, and the memory
+ * each touches.  Encodings from riscv64-unknown-elf-as (objdump -d). */
+static void test_plain(void)
+{
+	const struct arch *a = &arch_riscv64;
+	struct arch_regs r = { 0 };
+	static const struct {
+		uint32_t insn;
+		int plain;
+		uint64_t addr;
+		unsigned len;
+		int store;
+		const char *what;
+	} cases[] = {
+		{ 0x00113423, 1, 0x80207008, 8, 1, "sd ra,8(sp)" },
+		{ 0x00452583, 1, 0x80001004, 4, 0, "lw a1,4(a0)" },
+		{ 0x00e78023, 1, 0x10000000, 1, 1, "sb a4,0(a5): a device's, the caller's to refuse" },
+		{ 0xfe010113, 1, 0, 0, 0, "addi sp,sp,-32" },
+		{ 0xff043603, 1, 0x80205ff0, 8, 0, "ld a2,-16(s0)" },
+		{ 0x000780e7, 1, 0, 0, 0, "jalr a5" },
+		{ 0x30002573, 0, 0, 0, 0, "csrr a0,mstatus" },
+		{ 0x00000073, 0, 0, 0, 0, "ecall" },
+		{ 0x00b6252f, 0, 0, 0, 0, "amoadd.w a0,a1,(a2)" },
+		{ 0x00053507, 0, 0, 0, 0, "fld fa0,0(a0)" },
+		{ 0xe406, 1, 0x80207008, 8, 1, "c.sdsp ra,8(sp)" },
+		{ 0x414c, 1, 0x80001004, 4, 0, "c.lw a1,4(a0)" },
+		{ 0x64e2, 1, 0x80207018, 8, 0, "c.ldsp s1,24(sp)" },
+		{ 0xc410, 1, 0x80206008, 4, 1, "c.sw a2,8(s0)" },
+		{ 0x1101, 1, 0, 0, 0, "c.addi sp,-32" },
+		{ 0xa508, 0, 0, 0, 0, "c.fsd fa0,8(a0)" },
+		{ 0x9002, 0, 0, 0, 0, "c.ebreak" },
+		{ 0x8082, 1, 0, 0, 0, "c.jr ra" },
+		{ 0xc63e, 1, 0x8020700c, 4, 1, "c.swsp a5,12(sp)" },
+		{ 0x6914, 1, 0x80001010, 8, 0, "c.ld a3,16(a0)" },
+	};
+	for (size_t i = 0; i < a->nregs; i++)
+		r.ok[i] = 1;
+	r.v[RV_PRIV] = 1;			/* S mode, satp Bare */
+	r.v[RV_SP] = 0x80207000;
+	r.v[RV_X0 + 10] = 0x80001000;		/* a0 */
+	r.v[RV_X0 + 15] = 0x10000000;		/* a5: the UART */
+	r.v[RV_X0 + 8] = 0x80206000;		/* s0 */
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint8_t b[4] = { (uint8_t)cases[i].insn, (uint8_t)(cases[i].insn >> 8),
+				 (uint8_t)(cases[i].insn >> 16), (uint8_t)(cases[i].insn >> 24) };
+		struct arch_access m;
+		int p = a->plain(b, a->insn_len(b, 4), &r, &m);
+
+		if (!CHECK(p == cases[i].plain) ||
+		    !CHECK(!p || (m.addr == cases[i].addr && m.len == cases[i].len && m.store == cases[i].store)))
+			printf("# %s: plain %d, 0x%llx %u bytes%s\n", cases[i].what, p, (unsigned long long)m.addr, m.len,
+			       m.store ? " stored" : "");
+	}
+	/* Where addresses are translated, none is plain: satp Sv39 in S
+	 * mode, or mstatus.MPRV in M mode. */
+	uint8_t sd[4] = { 0x23, 0x34, 0x11, 0x00 };
+	struct arch_access m;
+	r.v[RV_SATP] = 8ull << 60;
+	CHECK(!a->plain(sd, 4, &r, &m));
+	r.v[RV_PRIV] = 3;
+	CHECK(a->plain(sd, 4, &r, &m));		/* M mode: satp does not apply */
+	r.v[RV_MSTATUS] = 1ull << 17;
+	CHECK(!a->plain(sd, 4, &r, &m));
+	r.ok[RV_SATP] = 0;
+	r.v[RV_MSTATUS] = 0;
+	CHECK(!a->plain(sd, 4, &r, &m));	/* without satp, unknown: not plain */
+}
+
 /* A snapshot with priv and the CSRs as the virt boot has them at the
  * kernel's first trap (tests/integration/kernel.sh). */
 static void test_snapshot(void)
@@ -270,6 +338,7 @@ int main(void)
 	test_choice();
 	test_regs_in_tdesc(top && *top ? top : ".");
 	test_insns();
+	test_plain();
 	test_snapshot();
 	test_events();
 	char elf[4096];
