@@ -10,8 +10,9 @@ regs() { tui_screen | sed -n '2,12p'; }
 tui_start 110x34
 check_screen "bootscope is up" '^ pc 0x1000 '
 tui_keys '>'
+check_screen "> to the firmware" '^ pc 0x80000000 '
 tui_keys '>'
-check_screen "> > to the kernel's entry" 'entered stage 3, kernel, at 0x80200000 in S mode'
+check_screen "> again to the kernel's entry" 'entered stage 3, kernel, at 0x80200000 in S mode'
 entry=$(regs)
 tui_keys 5 s
 check_screen "5s: five instructions on" 'stepped 5 instructions'
