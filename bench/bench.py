@@ -825,10 +825,10 @@ def main():
     sb = {k: (v / 1000 if k != "n" else v) for k, v in sb.items()}	# in ms, as QEMU's
     rows.append(
         ("8. going back (ms): bootscope S in a stretch of steps in the kernel median %.2f (min %.2f max %.2f, "
-         "%d) | QEMU record/replay reverse step (bs) median %.1f (min %.1f max %.1f, %d) | ratio bootscope / "
-         "QEMU = %.2fx") %
+         "%d) | QEMU record/replay reverse step (bs) median %.1f (min %.1f max %.1f, %d) | ratio QEMU / "
+         "bootscope = %.0fx") %
         (sb["median"], sb["min"], sb["max"], int(sb["n"]), bs_["median"], bs_["min"], bs_["max"], bs_["n"],
-         sb["median"] / bs_["median"]))
+         bs_["median"] / sb["median"]))
     rows.append(
         ("   from the kernel's last point (insn %s) to OpenSBI's first instruction: bootscope median %.1f "
          "(min %.1f max %.1f) | QEMU bc to a breakpoint there %.1f (%s) | back to the last point: bootscope "
