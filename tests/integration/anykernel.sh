@@ -114,6 +114,14 @@ attach_again() {
 attach_again attach2 "attach a second time, to the QEMU the first attach left running" "127.0.0.1:$port"
 check "attach a second time: the user's QEMU is still running afterwards" kill -0 "$qpid"
 
+# Going back runs the boot again in a new QEMU: not the user's.
+timeout -k 2 20 "$BOOTSCOPE" --batch --timeout 1 --at 100 --attach "127.0.0.1:$port" "$k/spin.elf" \
+	>/dev/null 2>"$tmp/at.err"
+check_eq "attach --at: exit 1" "$?" 1
+check_match "attach --at: one line that says why" "$(cat "$tmp/at.err")" \
+	'^bootscope: --at 100: going back runs the boot again in a new QEMU, and this one bootscope did not start \(attach mode\): start it with bootscope instead$'
+check "attach --at: the user's QEMU is still running afterwards" kill -0 "$qpid"
+
 port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 bg 60 qemu-system-riscv64 -machine virt -nographic -monitor none -serial null \
 	-gdb "tcp:127.0.0.1:$port2" -bios default -kernel "$k/spin.elf" -name "$tmp/attach-running" \
