@@ -199,6 +199,20 @@ static void print_regs(FILE *out, const struct arch *a, const struct arch_regs *
 }
 
 
+/* Where, the instruction and the registers of a stage's entry or the --at
+ * point, under its heading. */
+static void print_stop_text(FILE *out, const struct arch *a, const struct walk_stop *r)
+{
+	fputs("   where:       ", out);
+	text_puts(out, r->section);
+	fputs(", ", out);
+	text_puts(out, r->symbol);
+	fputs("\n   instruction: ", out);
+	text_puts(out, r->insn);
+	fputc('\n', out);
+	print_regs(out, a, &r->regs);
+}
+
 static void print_text(FILE *out, struct session *s, const struct walk_stop *r, int n, const char *end,
 		       const struct walk_stop *at)
 {
@@ -207,26 +221,12 @@ static void print_text(FILE *out, struct session *s, const struct walk_stop *r, 
 	for (int i = 0; i < n; i++, r++) {
 		fprintf(out, "\n== stage %d: %s, entered at 0x%" PRIx64 " in %s mode\n", r->number,
 			r->name, r->entry, r->mode);
-		fputs("   where:       ", out);
-		text_puts(out, r->section);
-		fputs(", ", out);
-		text_puts(out, r->symbol);
-		fputs("\n   instruction: ", out);
-		text_puts(out, r->insn);
-		fputc('\n', out);
-		print_regs(out, s->arch, &r->regs);
+		print_stop_text(out, s->arch, r);
 	}
 	if (at) {
 		fprintf(out, "\n== at instruction %" PRIu64 ": 0x%" PRIx64 " in %s mode, stage %d: %s\n", at->icount,
 			at->entry, at->mode, at->number, at->name);
-		fputs("   where:       ", out);
-		text_puts(out, at->section);
-		fputs(", ", out);
-		text_puts(out, at->symbol);
-		fputs("\n   instruction: ", out);
-		text_puts(out, at->insn);
-		fputc('\n', out);
-		print_regs(out, s->arch, &at->regs);
+		print_stop_text(out, s->arch, at);
 	}
 	fputs("\n== end: ", out);
 	text_puts(out, end);
