@@ -26,6 +26,7 @@
 #include "session.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,15 +182,17 @@ static int run_to(struct session *s, const struct session_mark *m)
 		return 0;
 	if (target_run_break_insert(&s->target, m->pc, 1, SESSION_BP_TEMP) < 0)
 		return -1;
-	while (insn < m->insn) {
+	int rc = 0;
+	while (rc == 0 && insn < m->insn) {
 		if (target_run_resume(&s->target) < 0 || target_run_wait(&s->target, &stop, 60000) < 0)
-			return -1;
-		if (s->target.gone)
-			return err_set("the boot ended on the way back, before instruction %" PRIu64, m->insn);
-		if (session_insns(s, &insn) < 0)
-			return -1;
+			rc = -1;
+		else if (s->target.gone)
+			rc = err_set("the boot ended on the way back, before instruction %" PRIu64, m->insn);
+		else if (session_insns(s, &insn) < 0)
+			rc = -1;
 	}
-	if (target_run_break_remove(&s->target, m->pc, SESSION_BP_TEMP) < 0)
+	if (s->target.gone || s->target.broken || target_run_break_remove(&s->target, m->pc, SESSION_BP_TEMP) < 0 ||
+	    rc < 0)
 		return -1;
 	if (insn != m->insn)
 		return err_set("the boot went another way the second time (it passed instruction %" PRIu64
@@ -285,8 +288,19 @@ int session_travel_to(struct session *s, uint64_t target)
 	int rc = go(s, target, &p, user, nuser);
 
 	s->events.mute = 0;
-	if (rc < 0)
-		return -1;
+	if (rc < 0) {
+		/* Where the new run got to is where the machine is now: shown,
+		 * with the breakpoints and the story taken up there. */
+		char why[512];
+		uint64_t at;
+
+		snprintf(why, sizeof why, "%s", err_msg());
+		if (s->target_open && !s->target.gone && !s->target.broken && session_refresh(s) >= 0 &&
+		    session_insns(s, &at) == 0 &&
+		    target_run_break_insert_all(&s->target, user, nuser, 1, SESSION_BP_USER) == 0)
+			session_story_resume(s, at);
+		return err_set("%s", why);
+	}
 	struct event *e = event_add(&s->events, EVENT_TRAVELED, session_pc(s));
 
 	e->count = (unsigned long)(now > target ? now - target : target - now);
