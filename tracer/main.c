@@ -98,6 +98,9 @@ static void usage(FILE *out)
 	      "                        own port, uid %% 5000 + 25000, %d for you) instead of a\n"
 	      "                        private unix socket: --gdb-port=26000.  QEMU serves one\n"
 	      "                        debugger at a time, and bootscope is that one while it runs\n"
+	      "  --gdb-socket PATH     serve a gdbstub on a new unix socket at PATH, only for you,\n"
+	      "                        for your own gdb-multiarch (target remote PATH): gdb\n"
+	      "                        drives, the screen follows each stop, with the events\n"
 	      "  --qemu PATH           the QEMU binary (default %s)\n"
 	      "  --qemu-arg ARG        one more QEMU argument, repeatable: --qemu-arg -m --qemu-arg 256M\n"
 	      "  --lang en|zh          the language of the lessons beside the code (default:\n"
@@ -235,7 +238,7 @@ int main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_TIMEOUT, OPT_BIOS, OPT_BIOS_SYMS, OPT_LOAD, OPT_SYMBOLS,
 	       OPT_ATTACH, OPT_QEMU, OPT_QEMU_ARG, OPT_GDB_PORT, OPT_BATCH, OPT_CHECK, OPT_LANG,
-	       OPT_LESSONS, OPT_REPLY_TIMEOUT, OPT_PROFILE, OPT_PROFILE_OUT, OPT_NO_EVENTS, OPT_AT };
+	       OPT_LESSONS, OPT_REPLY_TIMEOUT, OPT_PROFILE, OPT_PROFILE_OUT, OPT_NO_EVENTS, OPT_AT, OPT_GDB_SOCKET };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "check", no_argument, NULL, OPT_CHECK },
@@ -244,6 +247,7 @@ int main(int argc, char **argv)
 		{ "profile-out", required_argument, NULL, OPT_PROFILE_OUT },
 		{ "no-events", no_argument, NULL, OPT_NO_EVENTS },
 		{ "at", required_argument, NULL, OPT_AT },
+		{ "gdb-socket", required_argument, NULL, OPT_GDB_SOCKET },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "reply-timeout", required_argument, NULL, OPT_REPLY_TIMEOUT },
 		{ "bios", required_argument, NULL, OPT_BIOS },
@@ -333,6 +337,7 @@ int main(int argc, char **argv)
 			uo.lang = optarg;
 			break;
 		case OPT_LESSONS: uo.lessons = optarg; break;
+		case OPT_GDB_SOCKET: uo.gdb_socket = optarg; break;
 		case 'h': usage(stdout); return finish_stdout("the help");
 		case 'V': printf("bootscope %s\n", BOOTSCOPE_VERSION); return finish_stdout("the version");
 		case ':': return usage_error("%s needs a value", argv[optind - 1]);
@@ -348,6 +353,8 @@ int main(int argc, char **argv)
 		return usage_error("one kernel at a time; got also \"%s\"", argv[optind + 1]);
 	if (ro.at_set && !batch)
 		return usage_error("%s goes with --batch", "--at");
+	if (uo.gdb_socket && (batch || check || profile))
+		return usage_error("%s is for the screen: gdb drives, the screen follows", "--gdb-socket");
 	if (json && !batch && !check && !profile)
 		return usage_error("%s goes with --batch, --check or --profile", "--json");
 	if (batch + check + profile > 1)

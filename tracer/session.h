@@ -16,6 +16,7 @@
  *	session_story.c	the boot's events, recorded as the machine runs
  *	session_travel.c	back to a point passed before, by running the boot again
  *	session_undo.c	back over the steps just taken, by writing back what they changed
+ *	session_gdb.c	a gdb's requests, through bootscope (proxy.c)
  */
 #ifndef BOOTSCOPE_SESSION_H
 #define BOOTSCOPE_SESSION_H
@@ -61,6 +62,7 @@ struct session_opts {
 #define SESSION_BP_USER		1u
 #define SESSION_BP_TEMP		2u	/* to run to a stage or over a call */
 #define SESSION_BP_STORY	4u	/* the boot's events (session_story.c) */
+#define SESSION_BP_GDB		8u	/* a gdb's, through bootscope (session_gdb.c) */
 #define SESSION_STEP_CHUNK 256	/* a counted step runs in chunks of this many */
 #define SESSION_MEM_MAX 256	/* bytes of the memory view */
 
@@ -380,6 +382,28 @@ int session_run_back(struct session *s);
 /* Instructions since reset now, and how many the boot has been run
  * further than this point (0 at the live end).  -1 without counts. */
 int session_travel_where(const struct session *s, uint64_t *now, uint64_t *behind);
+
+/* ---- session_gdb.c --------------------------------------------------------- */
+
+/* Where the answers to a gdb go. */
+struct session_gdb_io {
+	int (*reply)(void *ctx, const char *text, size_t len);	/* one packet's payload; -1 ends */
+	void *ctx;
+};
+
+enum { SESSION_GDB_REPLIED, SESSION_GDB_RUNNING, SESSION_GDB_DETACHED };
+
+/* One request of gdb's (its payload): answered through io (REPLIED), or
+ * the machine runs for gdb (RUNNING: session_gdb_stopped answers once
+ * session_poll says it stopped), or gdb detached (DETACHED, answered).
+ * -1 with err_set() if the machine could not be asked. */
+int session_gdb_packet(struct session *s, const char *pkt, size_t len, const struct session_gdb_io *io);
+
+/* Tell gdb the stop its run ended in (or that QEMU ended). */
+int session_gdb_stopped(struct session *s, const struct session_gdb_io *io);
+
+/* gdb went away without a word: its breakpoints come out. */
+int session_gdb_detach(struct session *s);
 
 /* ---- session_view.c -------------------------------------------------------- */
 

@@ -186,7 +186,7 @@ static int clear_temp_bp(struct session *s)
 /* The run should stop here: the user's breakpoint, or the temporary one. */
 static int wanted_stop(const struct session *s)
 {
-	return target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER | SESSION_BP_TEMP) != NULL;
+	return target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER | SESSION_BP_TEMP | SESSION_BP_GDB) != NULL;
 }
 
 static int finish_stop(struct session *s, const struct rsp_stop *stop);

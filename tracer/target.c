@@ -139,6 +139,7 @@ static int open_target(struct target *t, const char *endpoint, int timeout_ms)
 	struct rsp_stop stop;
 	if (rsp_parse_stop(t->parser.pkt, t->parser.pkt_len, &stop) < 0)
 		return err_prefix("the gdbstub's first stop reply");
+	snprintf(t->last_stop, sizeof t->last_stop, "%.*s", (int)t->parser.pkt_len, t->parser.pkt);
 
 	/* QEMU answers 'p' only after the client has read a feature file. */
 	if (read_description(t, "target.xml", 0) < 0)
@@ -237,6 +238,28 @@ int target_monitor(struct target *t, const char *cmd, char *out, size_t cap)
 	if (strcmp(t->parser.pkt, "OK") != 0)
 		return target_link_error(t, "monitor command");
 	return 0;
+}
+
+int target_relay(struct target *t, const char *pkt, size_t len,
+		 int (*each)(void *ctx, const char *reply, size_t len), void *ctx)
+{
+	int monitor = len >= 6 && memcmp(pkt, "qRcmd,", 6) == 0;
+
+	if (target_link_usable(t) < 0)
+		return -1;
+	if (t->running)
+		return err_set("the CPU is running: stop it first");
+	if (target_link_send(t, pkt, len) < 0)
+		return -1;
+	target_regs_drop(t);
+	for (;;) {
+		if (target_link_recv(t, t->timeout_ms, 0) < 0)
+			return -1;
+		if (each(ctx, t->parser.pkt, t->parser.pkt_len) < 0)
+			return -1;
+		if (!monitor || t->parser.pkt_len < 2 || t->parser.pkt[0] != 'O' || strcmp(t->parser.pkt, "OK") == 0)
+			return 0;
+	}
 }
 
 int target_detach(struct target *t)

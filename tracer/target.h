@@ -66,6 +66,7 @@ struct target {
 
 	struct target_bp bps[TARGET_MAX_BPS];
 	size_t nbps;
+	char last_stop[128];	/* the last stop reply as the stub sent it */
 
 	/* I/O buffers: unparsed input, and the last packet sent (for '-'). */
 	char rx[8192];
@@ -93,6 +94,14 @@ const char *target_arch(const struct target *t);
 
 /* A QEMU monitor command through qRcmd; its output goes to out. */
 int target_monitor(struct target *t, const char *cmd, char *out, size_t cap);
+
+/* Pass a request of someone else's (a gdb's, session_gdb.c) to the stub
+ * as it is, and each packet of the answer to each(): one, or for qRcmd
+ * the console output ('O' packets) and then the last.  The cached
+ * registers are forgotten (the request may have written them).  0, or
+ * -1 with err_set() (each's -1 ends it too). */
+int target_relay(struct target *t, const char *pkt, size_t len,
+		 int (*each)(void *ctx, const char *reply, size_t len), void *ctx);
 
 /* Take out every breakpoint and let the CPU go ('D'), leaving the stub as
  * a debugger found it.  For attach mode, where the QEMU is someone else's. */

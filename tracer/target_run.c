@@ -137,6 +137,7 @@ static int stopped(struct target *t, struct rsp_stop *stop)
 {
 	if (rsp_parse_stop(t->parser.pkt, t->parser.pkt_len, stop) < 0)
 		return err_prefix("the gdbstub's stop reply");
+	snprintf(t->last_stop, sizeof t->last_stop, "%.*s", (int)t->parser.pkt_len, t->parser.pkt);
 	t->running = 0;
 	if (stop->kind != RSP_STOP_SIGNAL)
 		t->gone = 1;

@@ -132,10 +132,15 @@ static void resize(struct ui_screen *u)
 	clearok(curscr, TRUE);
 }
 
-static void say(struct ui_screen *u, int error, const char *msg)
+void ui_say(struct ui_screen *u, int error, const char *msg)
 {
 	snprintf(u->message, sizeof u->message, "%s", msg);
 	u->message_is_error = error;
+}
+
+static void say(struct ui_screen *u, int error, const char *msg)
+{
+	ui_say(u, error, msg);
 }
 
 /* ---- the prompt ------------------------------------------------------- */
@@ -245,6 +250,10 @@ static int refuse(struct ui_screen *u, int ch)
 {
 	const struct session *s = u->s;
 
+	if (ui_gdb_driving(u) && strchr("snc>rTEMSC", ch)) {
+		say(u, 1, "gdb is driving: detach it (detach, or quit gdb) to use this key");
+		return 1;
+	}
 	if (s->running && strchr("snc>brxTEMSC", ch)) {
 		say(u, 0, "the guest is running: Ctrl-C stops it");
 		return 1;
@@ -500,8 +509,8 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 	long long last_int = 0;
 
 	for (;;) {
-		struct pollfd pfd[4];
-		int n = 0, ti = -1, ci = -1;
+		struct pollfd pfd[6];
+		int n = 0, ti = -1, ci = -1, gl = -1, gc = -1;
 
 		if (s->ended && s->end_unexpected)
 			return err_set("%s", session_end_reason(s));
@@ -518,6 +527,12 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 			ci = n;
 			pfd[n++] = (struct pollfd){ .fd = session_console_fd(s), .events = POLLIN };
 		}
+		size_t g = ui_gdb_fds(u, pfd + n, &gl, &gc);
+		if (gl >= 0)
+			gl += n;
+		if (gc >= 0)
+			gc += n;
+		n += (int)g;
 		if (poll(pfd, (nfds_t)n, session_steps_left(s) ? 0 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -535,6 +550,12 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 			session_console_drain(s);
 		if (ti >= 0 && pfd[ti].revents && session_poll(s, 0) < 0)
 			say(u, 1, err_msg());
+		if (u->gdb_running)
+			ui_gdb_stopped(u);
+		if (gl >= 0 && pfd[gl].revents)
+			ui_gdb_accept(u);
+		if (gc >= 0 && pfd[gc].revents)
+			ui_gdb_read(u);
 		if (pfd[0].revents) {
 			int ch;
 			while ((ch = getch()) != ERR)
@@ -586,6 +607,17 @@ int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *ca
 	leave_escape();
 	resize(&u);
 
+	struct proxy proxy;
+
+	proxy_init(&proxy);
+	if (o->gdb_socket) {
+		if (proxy_listen(&proxy, o->gdb_socket) < 0) {
+			rc = -1;
+			endwin();
+			goto out;
+		}
+		u.proxy = &proxy;
+	}
 	session_view_code(s);	/* the code panel draws from what is fetched at stops */
 	session_watch_waits(s, waiting, &u);
 	rc = loop(&u, cancel);
@@ -593,6 +625,7 @@ int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *ca
 
 	endwin();
 	sig_crash_screen(NULL);
+	proxy_close(&proxy);
 out:
 	lesson_free(u.lessons);
 	if (u.have_profile)

@@ -19,6 +19,7 @@
 struct ui_opts {
 	const char *lessons;	/* walkthrough/lessons.txt, or NULL */
 	const char *lang;	/* "en" or "zh"; NULL: from the locale */
+	const char *gdb_socket;	/* serve a gdbstub there for the user's gdb, or NULL */
 };
 
 /* Before anything starts: is there a terminal, and is it big enough?

@@ -4,9 +4,11 @@
 #define BOOTSCOPE_UI_SCREEN_H
 
 #include <curses.h>
+#include <poll.h>
 #include <stdint.h>
 
 #include "lesson.h"
+#include "proxy.h"
 #include "session.h"
 
 struct ui_rect {
@@ -61,7 +63,22 @@ struct ui_screen {
 	unsigned asked;		/* the events the last command ran to (T, E, M) */
 	int have_profile;	/* profile holds the session's profile summed up (p) */
 	struct profile_summary profile;
+	struct proxy *proxy;	/* the gdbstub served to a gdb (--gdb-socket), or NULL */
+	int gdb_running;	/* a run gdb started has not stopped yet */
+	int gdb_detached;	/* it said 'D' and the keys are back; its socket closes next */
 };
+
+/* A message for the status line (an error if error). */
+void ui_say(struct ui_screen *u, int error, const char *msg);
+
+/* ui_gdb.c: the proxy's sockets to poll (pfd; their indexes, -1 none),
+ * a gdb knocking, what it sent, a run of gdb's that stopped; and whether
+ * a gdb drives now. */
+size_t ui_gdb_fds(struct ui_screen *u, struct pollfd *pfd, int *listen_i, int *client_i);
+void ui_gdb_accept(struct ui_screen *u);
+void ui_gdb_read(struct ui_screen *u);
+void ui_gdb_stopped(struct ui_screen *u);
+int ui_gdb_driving(const struct ui_screen *u);
 
 /* Attributes for a colour, with a monochrome fallback. */
 attr_t ui_screen_attr(const struct ui_screen *u, enum ui_color c);

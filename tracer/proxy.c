@@ -1,0 +1,191 @@
+/* proxy: the gdbstub bootscope serves, for a gdb of the user's own.
+ *
+ * One unix socket, one gdb at a time.  What arrives is parsed by rsp.c
+ * (acks, checksums, escapes), each whole packet acknowledged and handed
+ * to the caller, who answers with proxy_send(); a '-' from gdb gets the
+ * last answer again, a damaged packet a '-'.  A second gdb that connects
+ * while one is attached is told so in one packet and let go.  Nothing
+ * here knows what the packets mean (session_gdb.c does), and nothing here
+ * draws.
+ */
+#include "proxy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "err.h"
+
+void proxy_init(struct proxy *p)
+{
+	memset(p, 0, sizeof *p);
+	p->listen_fd = p->client_fd = -1;
+}
+
+int proxy_listen(struct proxy *p, const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct stat st;
+
+	if (strlen(path) >= sizeof a.sun_path)
+		return err_set("--gdb-socket %s: the path is too long for a unix socket (at most %zu bytes)", path,
+			       sizeof a.sun_path - 1);
+	if (lstat(path, &st) == 0)
+		return err_set("--gdb-socket %s: something is there already: remove it, or name another path", path);
+	snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+	p->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (p->listen_fd < 0)
+		return err_set("socket: %s", strerror(errno));
+	/* Only the user may connect: the socket's own mode, whatever the
+	 * directory allows. */
+	mode_t old = umask(077);
+	int rc = bind(p->listen_fd, (struct sockaddr *)&a, sizeof a);
+
+	umask(old);
+	if (rc < 0 || listen(p->listen_fd, 2) < 0) {
+		int e = errno;
+
+		close(p->listen_fd);
+		p->listen_fd = -1;
+		return err_set("--gdb-socket %s: %s", path, strerror(e));
+	}
+	snprintf(p->path, sizeof p->path, "%s", path);
+	return 0;
+}
+
+void proxy_drop_client(struct proxy *p)
+{
+	if (p->client_fd >= 0)
+		close(p->client_fd);
+	p->client_fd = -1;
+	p->rx_pos = p->rx_len = 0;
+	p->last_len = 0;
+	rsp_init(&p->parser);
+}
+
+void proxy_close(struct proxy *p)
+{
+	proxy_drop_client(p);
+	if (p->listen_fd >= 0)
+		close(p->listen_fd);
+	p->listen_fd = -1;
+	if (p->path[0])
+		unlink(p->path);
+	p->path[0] = '\0';
+}
+
+static int write_all(int fd, const char *b, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) {
+			fd_set f;
+
+			FD_ZERO(&f);
+			FD_SET(fd, &f);
+			struct timeval tv = { 2, 0 };	/* a gdb that reads nothing for 2 s is let go */
+			if (select(fd + 1, NULL, &f, NULL, &tv) <= 0)
+				return -1;
+			continue;
+		}
+		if (w <= 0)
+			return -1;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int proxy_accept(struct proxy *p)
+{
+	int fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : err_set("accept: %s", strerror(errno));
+	if (p->client_fd >= 0) {
+		static const char no[] = "E.another gdb is attached to this bootscope: detach it first";
+		char f[sizeof no + 8];
+		size_t n = rsp_frame(f, sizeof f, no, sizeof no - 1);
+
+		(void)write_all(fd, f, n);
+		close(fd);
+		return 0;
+	}
+	p->client_fd = fd;
+	p->rx_pos = p->rx_len = 0;
+	p->last_len = 0;
+	rsp_init(&p->parser);
+	return 1;
+}
+
+int proxy_send(struct proxy *p, const char *payload, size_t len)
+{
+	size_t n;
+
+	if (p->client_fd < 0)
+		return 0;
+	n = rsp_frame(p->last, sizeof p->last, payload, len);
+	if (n == 0)
+		return err_set("an answer of %zu bytes does not fit in a packet for gdb", len);
+	p->last_len = n;
+	if (write_all(p->client_fd, p->last, n) < 0) {
+		proxy_drop_client(p);
+		return err_set("gdb stopped reading: it is let go");
+	}
+	return 0;
+}
+
+enum proxy_event proxy_next(struct proxy *p)
+{
+	for (;;) {
+		if (p->client_fd < 0)
+			return PROXY_GONE;
+		if (p->rx_pos == p->rx_len) {
+			ssize_t n = recv(p->client_fd, p->rx, sizeof p->rx, 0);
+
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				return PROXY_NONE;
+			if (n <= 0)
+				return PROXY_GONE;
+			p->rx_pos = 0;
+			p->rx_len = (size_t)n;
+		}
+		size_t used;
+		enum rsp_event ev = rsp_feed(&p->parser, p->rx + p->rx_pos, p->rx_len - p->rx_pos, &used);
+
+		p->rx_pos += used;
+		switch (ev) {
+		case RSP_EV_PACKET:
+			if (write_all(p->client_fd, "+", 1) < 0)
+				return PROXY_GONE;
+			return PROXY_PACKET;
+		case RSP_EV_INTERRUPT:
+			return PROXY_INTERRUPT;
+		case RSP_EV_NAK:
+			if (p->last_len && write_all(p->client_fd, p->last, p->last_len) < 0)
+				return PROXY_GONE;
+			break;
+		case RSP_EV_BAD_CHECKSUM:
+			if (write_all(p->client_fd, "-", 1) < 0)
+				return PROXY_GONE;
+			break;
+		case RSP_EV_OVERFLOW:
+			/* Too big to keep: acknowledged, and refused as an error. */
+			if (write_all(p->client_fd, "+", 1) < 0 || proxy_send(p, "E01", 3) < 0)
+				return PROXY_GONE;
+			break;
+		case RSP_EV_ACK:
+		case RSP_EV_NONE:
+			break;
+		}
+	}
+}

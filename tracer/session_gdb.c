@@ -1,0 +1,143 @@
+/* session_gdb: a gdb drives the machine, through bootscope (proxy.c).
+ *
+ * gdb's requests reach QEMU's gdbstub through the session, so that the
+ * session keeps following the machine: what only reads (registers,
+ * memory, the target description, monitor commands) is passed on as it
+ * is; what moves the machine is done by the session's own commands, so
+ * the boot's story, the stages and the console go on being recorded, and
+ * gdb is told only the stops it asked for.  A breakpoint of gdb's is one
+ * of the session's with its own owner (SESSION_BP_GDB), so a story
+ * breakpoint at the same address is no stop of gdb's and vice versa.
+ *
+ * Not passed on: '?' and 'D' (QEMU would take out every breakpoint, the
+ * story's too, and for 'D' let the guest run: '?' is answered with the
+ * last stop, and for 'D' gdb's breakpoints are taken out here and the
+ * machine stays where it is for the screen), and QStartNoAckMode (the
+ * session keeps its acknowledgements with QEMU).
+ */
+#include "session.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+struct relay {
+	int (*reply)(void *ctx, const char *text, size_t len);
+	void *ctx;
+};
+
+static int pass(void *ctx, const char *reply, size_t len)
+{
+	const struct relay *r = ctx;
+
+	return r->reply(r->ctx, reply, len);
+}
+
+static int say(const struct session_gdb_io *io, const char *text)
+{
+	return io->reply(io->ctx, text, strlen(text));
+}
+
+/* "Z0,addr,kind" and "z1,addr,kind": type, address. */
+static int parse_z(const char *pkt, size_t len, int *type, uint64_t *addr)
+{
+	char buf[64], *end;
+
+	if (len < 4 || len >= sizeof buf || pkt[1] < '0' || pkt[1] > '4' || pkt[2] != ',')
+		return -1;
+	memcpy(buf, pkt, len);
+	buf[len] = '\0';
+	*type = pkt[1] - '0';
+	*addr = strtoull(buf + 3, &end, 16);
+	return end > buf + 3 && *end == ',' ? 0 : -1;
+}
+
+/* What kind of resume: 's' one step, 'c' a run, 0 none.  vCont's first
+ * action decides, as with one hart. */
+static char resume_kind(const char *pkt, size_t len)
+{
+	if (len >= 1 && (pkt[0] == 's' || pkt[0] == 'S'))
+		return 's';
+	if (len >= 1 && (pkt[0] == 'c' || pkt[0] == 'C'))
+		return 'c';
+	if (len >= 7 && memcmp(pkt, "vCont;", 6) == 0) {
+		char a = pkt[6];
+		if (a == 's' || a == 'S')
+			return 's';
+		if (a == 'c' || a == 'C')
+			return 'c';
+	}
+	return 0;
+}
+
+static int drop_gdb_breaks(struct session *s)
+{
+	for (size_t i = s->target.nbps; i-- > 0;)
+		if ((s->target.bps[i].owners & SESSION_BP_GDB) &&
+		    target_run_break_remove(&s->target, s->target.bps[i].addr, SESSION_BP_GDB) < 0)
+			return -1;
+	return 0;
+}
+
+int session_gdb_packet(struct session *s, const char *pkt, size_t len, const struct session_gdb_io *io)
+{
+	struct relay r = { io->reply, io->ctx };
+	int type;
+	uint64_t addr;
+
+
+	if (s->ended)
+		return say(io, "W00") < 0 ? -1 : SESSION_GDB_REPLIED;
+	if (len == 15 && memcmp(pkt, "QStartNoAckMode", 15) == 0)
+		return say(io, "") < 0 ? -1 : SESSION_GDB_REPLIED;
+	if (len == 1 && pkt[0] == '?')
+		return session_gdb_stopped(s, io) < 0 ? -1 : SESSION_GDB_REPLIED;
+	if (len >= 1 && pkt[0] == 'D') {
+		if (drop_gdb_breaks(s) < 0)
+			return -1;
+		return say(io, "OK") < 0 ? -1 : SESSION_GDB_DETACHED;
+	}
+	if (len >= 1 && (pkt[0] == 'Z' || pkt[0] == 'z') && parse_z(pkt, len, &type, &addr) == 0 && type <= 1) {
+		int rc = pkt[0] == 'Z' ? target_run_break_insert(&s->target, addr, type, SESSION_BP_GDB)
+				       : target_run_break_remove(&s->target, addr, SESSION_BP_GDB);
+
+		if (rc < 0)
+			return say(io, "E22") < 0 ? -1 : SESSION_GDB_REPLIED;
+		return say(io, "OK") < 0 ? -1 : SESSION_GDB_REPLIED;
+	}
+	switch (resume_kind(pkt, len)) {
+	case 's':
+		if (session_step(s, 1) < 0)
+			return -1;
+		return session_gdb_stopped(s, io) < 0 ? -1 : SESSION_GDB_REPLIED;
+	case 'c':
+		if (session_continue(s) < 0)
+			return -1;
+		if (!s->running)	/* it stopped at once (or QEMU ended) */
+			return session_gdb_stopped(s, io) < 0 ? -1 : SESSION_GDB_REPLIED;
+		return SESSION_GDB_RUNNING;
+	}
+	if (target_relay(&s->target, pkt, len, pass, &r) < 0)
+		return -1;
+	/* A write (registers, memory) or a monitor command may have changed
+	 * what the screen shows. */
+	if (((len >= 1 && strchr("PGMX", pkt[0])) || (len >= 6 && memcmp(pkt, "qRcmd,", 6) == 0)) &&
+	    (code_forget(&s->code), session_refresh(s)) < 0)
+		return -1;
+	return SESSION_GDB_REPLIED;
+}
+
+int session_gdb_stopped(struct session *s, const struct session_gdb_io *io)
+{
+	if (s->ended)
+		return say(io, "W00");
+	return say(io, s->target.last_stop[0] ? s->target.last_stop : "S05");
+}
+
+int session_gdb_detach(struct session *s)
+{
+	return s->ended || s->target.gone ? 0 : drop_gdb_breaks(s);
+}
