@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,41 @@ static int write_all(int fd, const char *b, size_t n)
 	return 0;
 }
 
+/* A second gdb: its first request is answered with an error that says
+ * why, and the connection is closed once it has had a moment to read it
+ * (closing at once, gdb would only see a broken pipe).  At most about a
+ * second, so the screen does not wait for a gdb that says nothing. */
+static void turn_away(int fd)
+{
+	static const char no[] = "E.another gdb is attached to this bootscope: detach it first";
+	struct rsp_parser parser;
+	char f[sizeof no + 8], buf[512];
+	size_t n = rsp_frame(f, sizeof f, no, sizeof no - 1), used;
+	int answered = 0;
+
+	rsp_init(&parser);
+	for (int waited = 0; waited < 1000;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		if (poll(&pfd, 1, 100) <= 0) {
+			waited += 100;
+			if (answered)
+				break;	/* it had its answer and said nothing more */
+			continue;
+		}
+		ssize_t got = recv(fd, buf, sizeof buf, 0);
+		if (got <= 0)
+			break;
+		for (size_t at = 0; at < (size_t)got; at += used)
+			if (rsp_feed(&parser, buf + at, (size_t)got - at, &used) == RSP_EV_PACKET && !answered) {
+				answered = 1;
+				if (write_all(fd, "+", 1) < 0 || write_all(fd, f, n) < 0)
+					waited = 1000;
+			}
+	}
+	close(fd);
+}
+
 int proxy_accept(struct proxy *p)
 {
 	int fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -112,12 +148,7 @@ int proxy_accept(struct proxy *p)
 	if (fd < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : err_set("accept: %s", strerror(errno));
 	if (p->client_fd >= 0) {
-		static const char no[] = "E.another gdb is attached to this bootscope: detach it first";
-		char f[sizeof no + 8];
-		size_t n = rsp_frame(f, sizeof f, no, sizeof no - 1);
-
-		(void)write_all(fd, f, n);
-		close(fd);
+		turn_away(fd);
 		return 0;
 	}
 	p->client_fd = fd;

@@ -1,0 +1,87 @@
+# Your gdb, our screen: bootscope --gdb-socket serves a gdbstub for the
+# user's own gdb-multiarch.  gdb reads the same machine through it as it
+# reads from QEMU directly, its breakpoints and steps land where they
+# should, the screen follows its stops, keys that would move the machine
+# wait while it drives, a second gdb is turned away, Ctrl-C interrupts a
+# running guest, and after `detach` the keys are the screen's again.
+. "$TOP/tests/lib/check.sh"
+. "$TOP/tests/lib/tui.sh"
+
+bash "$TOP/tests/kernels/build.sh" "$files/k" >/dev/null || { not_ok "test kernels build"; check_done; }
+sock=$files/gdb.sock
+
+# The same gdb commands, first against a QEMU of the test's own, then
+# through bootscope: the registers at the three stage entries, and the pc
+# after each of 100 stepi from the kernel's entry.
+cat >"$files/walk.gdb" <<'EOF'
+set pagination off
+info registers pc sp a0 a1 priv
+hbreak *0x80000000
+continue
+info registers pc sp a0 a1 a2 priv
+hbreak *0x80200000
+continue
+info registers pc sp a0 a1 priv
+python
+for i in range(100):
+    gdb.execute("stepi", to_string=True)
+    print("step %d pc 0x%x" % (i, int(gdb.parse_and_eval("$pc")) & (2**64 - 1)))
+end
+EOF
+regs() { grep -E '^(pc|sp|a0|a1|a2|priv) |^step ' "$1"; }
+
+timeout -k 2 60 qemu-system-riscv64 -machine virt -nographic -monitor none -serial null -S \
+	-gdb "unix:$files/direct.sock,server=on,wait=off" -bios default -kernel "$KERNEL" 2>/dev/null &
+direct=$!
+tui_wait_sock "$files/direct.sock" || not_ok "the direct QEMU opened its socket"
+timeout -k 2 60 gdb-multiarch -batch -nx -ex "target remote $files/direct.sock" -x "$files/walk.gdb" \
+	-ex detach "$KERNEL" >"$files/direct.out" 2>&1
+kill -KILL "$direct" 2>/dev/null
+wait "$direct" 2>/dev/null
+
+tui_start 110x34 -- --gdb-socket "$sock" "$KERNEL"
+check_screen "--gdb-socket: up" '^ pc 0x1000 '
+check "--gdb-socket: the socket is there, for the user only" test "$(stat -c %a "$sock" 2>/dev/null)" = 700 -o "$(stat -c %a "$sock" 2>/dev/null)" = 755
+# gdb walks, then waits (a shell command polling for a file the test makes)
+# so that the screen can be looked at while gdb is attached.
+timeout -k 2 60 gdb-multiarch -batch -nx -ex "target remote $sock" -x "$files/walk.gdb" \
+	-ex "shell echo walked >$files/walked; while [ ! -e $files/go ]; do sleep 0.05; done" \
+	-ex 'stepi' -ex 'info registers pc' -ex detach "$KERNEL" >"$files/proxy.out" 2>&1 &
+gdbpid=$!
+tui_wait_file "$files/walked" 60 || not_ok "gdb through bootscope got through its walk"
+check "gdb through bootscope: 3 stage entries and 100 steps read" \
+	test "$(regs "$files/proxy.out" | wc -l)" -eq 116
+check_eq "the registers at the three stage entries and the pc after each of 100 stepi equal QEMU's own" \
+	"$(regs "$files/proxy.out")" "$(regs "$files/direct.out")"
+last=$(awk '/^step 99 pc/ { print $4 }' "$files/proxy.out")
+check_screen "the screen follows gdb: the pc of its last stepi" "^ pc $last "
+check_screen "...and says gdb attached" 'gdb attached: it drives now'
+tui_keys s
+check_screen "a key that moves the machine waits while gdb drives" '^ gdb is driving: detach it'
+timeout -k 2 20 gdb-multiarch -batch -nx -ex "target remote $sock" -ex 'info registers pc' "$KERNEL" \
+	>"$files/second.out" 2>&1
+check_match "a second gdb is turned away, and told why" "$(cat "$files/second.out")" 'another gdb is attached to this bootscope'
+touch "$files/go"
+wait "$gdbpid"
+check_eq "gdb ends well (exit 0)" "$?" 0
+check_match "gdb's stepi after the wait moved on" "$(grep '^pc ' "$files/proxy.out" | tail -1)" '^pc +0x[0-9a-f]+'
+check_screen "detach: the keys are the screen's again" 'gdb detached: the keys are yours again'
+tui_keys s
+check_screen "detach: s steps again" 'stepped 1 instruction'
+tui_keys q
+tui_exit_status
+check_eq "q: exits 0" "$rc" 0
+check "q: the socket is gone" test ! -e "$sock"
+check_clean "gdb"
+
+# Ctrl-C from gdb's side (0x03) stops a guest that runs forever.
+tui_start 110x34 -- --gdb-socket "$sock" "$files/k/spin.elf"
+check_screen "spin: up" '^ pc 0x1000 '
+out=$(timeout -k 2 20 python3 "$TOP/tests/lib/rsp_probe.py" "$sock" 'qSupported:multiprocess+' '!send c' '!quiet' '!intr' 'g' 2>&1)
+check_match "0x03 through bootscope stops the running guest (a stop reply)" "$(printf '%s\n' "$out" | sed -n 4p)" '^T02'
+check_match "...and its registers are read after" "$(printf '%s\n' "$out" | sed -n 5p)" '^[0-9a-f]{64}'
+check_screen "spin: gdb went away, the keys are the screen's" 'gdb went away: the keys are yours again'
+tui_keys q
+tui_exit_status
+check_eq "spin, q: exits 0" "$rc" 0
+check_clean "gdb, spin"
