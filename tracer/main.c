@@ -98,7 +98,8 @@ static void usage(FILE *out)
 	      "                        own port, uid %% 5000 + 25000, %d for you) instead of a\n"
 	      "                        private unix socket: --gdb-port=26000.  QEMU serves one\n"
 	      "                        debugger at a time, and bootscope is that one while it runs\n"
-	      "  --gdb-socket PATH     serve a gdbstub on a new unix socket at PATH, only for you,\n"
+	      "  --gdb-socket[=PATH]   serve a gdbstub on a new unix socket, only for you (PATH,\n"
+	      "                        or one in a new private directory, named on the screen),\n"
 	      "                        for your own gdb-multiarch (target remote PATH): gdb\n"
 	      "                        drives, the screen follows each stop, with the events\n"
 	      "  --qemu PATH           the QEMU binary (default %s)\n"
@@ -247,7 +248,7 @@ int main(int argc, char **argv)
 		{ "profile-out", required_argument, NULL, OPT_PROFILE_OUT },
 		{ "no-events", no_argument, NULL, OPT_NO_EVENTS },
 		{ "at", required_argument, NULL, OPT_AT },
-		{ "gdb-socket", required_argument, NULL, OPT_GDB_SOCKET },
+		{ "gdb-socket", optional_argument, NULL, OPT_GDB_SOCKET },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "reply-timeout", required_argument, NULL, OPT_REPLY_TIMEOUT },
 		{ "bios", required_argument, NULL, OPT_BIOS },
@@ -337,7 +338,7 @@ int main(int argc, char **argv)
 			uo.lang = optarg;
 			break;
 		case OPT_LESSONS: uo.lessons = optarg; break;
-		case OPT_GDB_SOCKET: uo.gdb_socket = optarg; break;
+		case OPT_GDB_SOCKET: uo.gdb = 1, uo.gdb_socket = optarg; break;
 		case 'h': usage(stdout); return finish_stdout("the help");
 		case 'V': printf("bootscope %s\n", BOOTSCOPE_VERSION); return finish_stdout("the version");
 		case ':': return usage_error("%s needs a value", argv[optind - 1]);
@@ -353,7 +354,7 @@ int main(int argc, char **argv)
 		return usage_error("one kernel at a time; got also \"%s\"", argv[optind + 1]);
 	if (ro.at_set && !batch)
 		return usage_error("%s goes with --batch", "--at");
-	if (uo.gdb_socket && (batch || check || profile))
+	if (uo.gdb && (batch || check || profile))
 		return usage_error("%s is for the screen: gdb drives, the screen follows", "--gdb-socket");
 	if (json && !batch && !check && !profile)
 		return usage_error("%s goes with --batch, --check or --profile", "--json");

@@ -29,10 +29,35 @@ void proxy_init(struct proxy *p)
 	p->listen_fd = p->client_fd = -1;
 }
 
+/* A new directory only the user can enter, for the socket when no path
+ * was given: in XDG_RUNTIME_DIR, TMPDIR or /tmp, as QEMU's (qemu.c). */
+static int private_dir(struct proxy *p)
+{
+	const char *bases[] = { getenv("XDG_RUNTIME_DIR"), getenv("TMPDIR"), "/tmp" };
+
+	for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+		if (!bases[i] || !bases[i][0] ||
+		    (size_t)snprintf(p->dir, sizeof p->dir, "%s/bootscope-gdb.XXXXXX", bases[i]) >= sizeof p->dir - 10)
+			continue;
+		if (mkdtemp(p->dir))	/* mode 0700 */
+			return 0;
+	}
+	p->dir[0] = '\0';
+	return err_set("cannot create a private directory for the gdb socket in /tmp (%s): set TMPDIR", strerror(errno));
+}
+
 int proxy_listen(struct proxy *p, const char *path)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct stat st;
+	char made[sizeof p->dir + 16];
+
+	if (!path) {
+		if (private_dir(p) < 0)
+			return -1;
+		snprintf(made, sizeof made, "%s/gdb.sock", p->dir);
+		path = made;
+	}
 
 	if (strlen(path) >= sizeof a.sun_path)
 		return err_set("--gdb-socket %s: the path is too long for a unix socket (at most %zu bytes)", path,
@@ -54,6 +79,9 @@ int proxy_listen(struct proxy *p, const char *path)
 
 		close(p->listen_fd);
 		p->listen_fd = -1;
+		if (p->dir[0])
+			rmdir(p->dir);
+		p->dir[0] = '\0';
 		return err_set("--gdb-socket %s: %s", path, strerror(e));
 	}
 	snprintf(p->path, sizeof p->path, "%s", path);
@@ -79,6 +107,9 @@ void proxy_close(struct proxy *p)
 	if (p->path[0])
 		unlink(p->path);
 	p->path[0] = '\0';
+	if (p->dir[0])
+		rmdir(p->dir);
+	p->dir[0] = '\0';
 }
 
 static int write_all(int fd, const char *b, size_t n)

@@ -15,6 +15,7 @@
 struct proxy {
 	int listen_fd, client_fd;	/* -1: none */
 	char path[108];			/* the socket file made, removed at close */
+	char dir[92];			/* the private directory made for it, or "" */
 	struct rsp_parser parser;	/* gdb's packets; the last whole one in pkt */
 	char rx[4096];
 	size_t rx_pos, rx_len;
@@ -31,8 +32,9 @@ enum proxy_event {
 
 void proxy_init(struct proxy *p);
 
-/* Serve on a new unix socket at path, which only the user may connect to.
- * 0, or -1 with err_set() (something already there, a bad path). */
+/* Serve on a new unix socket at path (NULL: gdb.sock in a new directory
+ * only the user can enter), which only the user may connect to.  0, or
+ * -1 with err_set() (something already there, a bad path). */
 int proxy_listen(struct proxy *p, const char *path);
 
 /* A gdb knocks: 1 if it is now the one attached, 0 if it was turned away

@@ -610,13 +610,17 @@ int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *ca
 	struct proxy proxy;
 
 	proxy_init(&proxy);
-	if (o->gdb_socket) {
+	if (o->gdb) {
+		char msg[200];
+
 		if (proxy_listen(&proxy, o->gdb_socket) < 0) {
 			rc = -1;
 			endwin();
 			goto out;
 		}
 		u.proxy = &proxy;
+		snprintf(msg, sizeof msg, "for your gdb: target remote %s", proxy.path);
+		say(&u, 0, msg);
 	}
 	session_view_code(s);	/* the code panel draws from what is fetched at stops */
 	session_watch_waits(s, waiting, &u);

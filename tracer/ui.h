@@ -19,7 +19,8 @@
 struct ui_opts {
 	const char *lessons;	/* walkthrough/lessons.txt, or NULL */
 	const char *lang;	/* "en" or "zh"; NULL: from the locale */
-	const char *gdb_socket;	/* serve a gdbstub there for the user's gdb, or NULL */
+	int gdb;		/* serve a gdbstub for the user's gdb (--gdb-socket) */
+	const char *gdb_socket;	/* ... there; NULL: in a new private directory */
 };
 
 /* Before anything starts: is there a terminal, and is it big enough?

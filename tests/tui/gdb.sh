@@ -39,9 +39,11 @@ timeout -k 2 60 gdb-multiarch -batch -nx -ex "target remote $files/direct.sock" 
 kill -KILL "$direct" 2>/dev/null
 wait "$direct" 2>/dev/null
 
-tui_start 110x34 -- --gdb-socket "$sock" "$KERNEL"
+tui_start 110x34 -- --gdb-socket="$sock" "$KERNEL"
 check_screen "--gdb-socket: up" '^ pc 0x1000 '
-check "--gdb-socket: the socket is there, for the user only" test "$(stat -c %a "$sock" 2>/dev/null)" = 700 -o "$(stat -c %a "$sock" 2>/dev/null)" = 755
+check_eq "--gdb-socket: the socket is there, for the user only" "$(stat -c %a "$sock" 2>/dev/null)" 700
+check_screen "--gdb-socket: the screen says what to give gdb" "for your gdb: target remote $sock"
+check_screen "--gdb-socket: the lesson pane, the console: the screen as always" '^ console'
 # gdb walks, then waits (a shell command polling for a file the test makes)
 # so that the screen can be looked at while gdb is attached.
 timeout -k 2 60 gdb-multiarch -batch -nx -ex "target remote $sock" -x "$files/walk.gdb" \
@@ -75,7 +77,7 @@ check "q: the socket is gone" test ! -e "$sock"
 check_clean "gdb"
 
 # Ctrl-C from gdb's side (0x03) stops a guest that runs forever.
-tui_start 110x34 -- --gdb-socket "$sock" "$files/k/spin.elf"
+tui_start 110x34 -- --gdb-socket="$sock" "$files/k/spin.elf"
 check_screen "spin: up" '^ pc 0x1000 '
 out=$(timeout -k 2 20 python3 "$TOP/tests/lib/rsp_probe.py" "$sock" 'qSupported:multiprocess+' '!send c' '!quiet' '!intr' 'g' 2>&1)
 check_match "0x03 through bootscope stops the running guest (a stop reply)" "$(printf '%s\n' "$out" | sed -n 4p)" '^T02'
@@ -85,3 +87,26 @@ tui_keys q
 tui_exit_status
 check_eq "spin, q: exits 0" "$rc" 0
 check_clean "gdb, spin"
+
+# No path: a socket in a new directory only the user can enter, named on
+# the screen, and gone at the end.
+tui_start 110x34 -- --gdb-socket "$KERNEL"
+check_screen "--gdb-socket alone: names its socket" 'for your gdb: target remote /.*/bootscope-gdb\.[A-Za-z0-9]{6}/gdb\.sock'
+path=$(tui_screen | grep -o 'target remote /[^ ]*' | head -1 | cut -d' ' -f3)
+check_eq "--gdb-socket alone: its directory is the user's only" "$(stat -c %a "$(dirname "$path")" 2>/dev/null)" 700
+out=$(timeout -k 2 20 gdb-multiarch -batch -nx -ex "target remote $path" -ex 'info registers pc' -ex detach "$KERNEL" 2>&1)
+check_match "--gdb-socket alone: gdb reads the pc through it" "$out" '^pc +0x1000'
+tui_keys q
+tui_exit_status
+check_eq "--gdb-socket alone, q: exits 0" "$rc" 0
+check "--gdb-socket alone, q: its directory is gone" test ! -e "$(dirname "$path")"
+
+# Bad uses: one line each.
+touch "$files/taken"
+tui_start 110x34 -- --gdb-socket="$files/taken" "$KERNEL"
+tui_exit_status
+check_eq "--gdb-socket on a path that is taken: exit 1" "$rc" 1
+check_match "...says so in one line" "$(cat "$files/bs.err")" "^bootscope: --gdb-socket $files/taken: something is there already"
+out=$(timeout -k 2 10 "$BOOTSCOPE" --batch --gdb-socket "$KERNEL" 2>&1); rc=$?
+check_eq "--gdb-socket with --batch: exit 2" "$rc" 2
+check_match "...says why" "$out" '^bootscope: --gdb-socket is for the screen'
