@@ -34,6 +34,8 @@ tools.  The rows:
   8. going back (ms): bootscope's S (the boot run again in a new QEMU)
      in a stretch of steps, and from the end of the boot to OpenSBI's
      first instruction, against QEMU's own record/replay (`bs`, `bc`).
+  9. gdb-multiarch's stepi through bootscope --gdb-socket (the screen
+     running in a pty) against the same gdb on QEMU directly.
 
 Environment: BENCH_N (steps, default 3000), BENCH_REPS (launches, default 5),
 BENCH_TUI_STEPS (keys, default 10), BENCH_LOG_REPS (logged boots, default 3),
@@ -62,6 +64,7 @@ import subprocess
 import sys
 import tempfile
 import termios
+import threading
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -241,12 +244,16 @@ gdb.execute("kill")
 '''
 
 
-def run_gdb(mode, n=0):
-    """One fresh QEMU and one gdb-multiarch -nx -batch on it."""
+def run_gdb(mode, n=0, through=None):
+    """One fresh QEMU and one gdb-multiarch -nx -batch on it (or, with
+    through, gdb on that socket: bootscope's proxy)."""
     script = os.path.join(tmp, "bench_gdb.py")
     with open(script, "w") as f:
         f.write(GDB_SCRIPT)
-    q, sock, t_spawn = start_qemu("gdb")
+    if through:
+        q, sock, t_spawn = None, through, time.monotonic()
+    else:
+        q, sock, t_spawn = start_qemu("gdb")
     try:
         cfg = {"mode": mode, "n": n, "sock": sock, "entry": KERNEL_ENTRY}
         argv = [GDB, "-nx", "-batch", "-x", script, KERNEL]
@@ -271,7 +278,8 @@ def run_gdb(mode, n=0):
         sys.stderr.write(err[-2000:])
         raise SystemExit("bench: gdb-multiarch (%s) gave no result" % mode)
     finally:
-        stop(q)
+        if q:
+            stop(q)
 
 
 # ---- the screen through a pty ------------------------------------------------
@@ -339,6 +347,65 @@ def tui_bench():
     if rc != 0:
         notes.append("the screen session exited with status %s" % rc)
     return {"first_screen": len(first), "sizes": sizes, "rss_kb": rss}
+
+
+PROXY_N = int(os.environ.get("BENCH_PROXY_N", "1000"))
+
+
+def proxy_gdb():
+    """gdb-multiarch's stepi through bootscope --gdb-socket (the screen in a
+    pty, drained as it draws) against the same gdb on QEMU directly, two
+    alternating runs of PROXY_N steps each: the per-step times."""
+    direct, proxied = [], []
+    for _ in range(2):
+        direct += run_gdb("step", PROXY_N)["steps_s"]
+        sock = os.path.join(tmp, "proxy.sock")
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        argv = [BOOTSCOPE, "--gdb-socket=" + sock, KERNEL]
+        cmdline([BOOTSCOPE, "--gdb-socket=$TMP/proxy.sock", KERNEL], TERM="xterm-256color")
+
+        def ctty():
+            pdeathsig()
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        env = dict(ENV, TERM="xterm-256color", COLUMNS="100", LINES="30")
+        p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
+                             start_new_session=True, preexec_fn=ctty)
+        live[p.pid] = p
+        os.close(slave)
+        stop_drain = threading.Event()
+
+        def drain():
+            while not stop_drain.is_set():
+                r, _, _ = select.select([master], [], [], 0.1)
+                if r:
+                    try:
+                        if not os.read(master, 65536):
+                            return
+                    except OSError:
+                        return
+
+        t = threading.Thread(target=drain, daemon=True)
+        t.start()
+        try:
+            deadline = time.monotonic() + 10
+            while not os.path.exists(sock):
+                if time.monotonic() > deadline or p.poll() is not None:
+                    raise SystemExit("bench: bootscope --gdb-socket did not open its socket")
+                time.sleep(0.01)
+            proxied += run_gdb("step", PROXY_N, through=sock)["steps_s"]
+            os.write(master, b"q")
+            reap(p, 5)
+        finally:
+            stop_drain.set()
+            t.join(2)
+            if p.poll() is None:
+                os.kill(p.pid, signal.SIGKILL)
+                reap(p, 5)
+            os.close(master)
+    us = lambda v: stats([x * 1e6 for x in v])
+    return {"direct": us(direct), "proxied": us(proxied)}
 
 
 def batch_rss():
@@ -693,11 +760,11 @@ def main():
     to = 60 + N // 200
 
     # 1. step + registers
-    log("bench: 1/8 step + registers, bootscope")
+    log("bench: 1/9 step + registers, bootscope")
     bs = parse_kv(run([BENCH_STEP, "step", str(N), KERNEL], to)[0])
     raw = parse_kv(run([BENCH_STEP, "raw", str(N), KERNEL], to)[0])
     tui = parse_kv(run([BENCH_STEP, "tui", str(N), KERNEL], to)[0])
-    log("bench: 1/8 step + registers, gdb-multiarch")
+    log("bench: 1/9 step + registers, gdb-multiarch")
     g1 = run_gdb("step", N)
     g2 = run_gdb("stepregs", N)
     gs = stats([x * 1e6 for x in g1["steps_s"]])
@@ -707,7 +774,7 @@ def main():
     sc = strace_per_step()
 
     # 2, 3. launch, and on to the kernel
-    log("bench: 2-3/8 launch and stage 1 -> kernel, both")
+    log("bench: 2-3/9 launch and stage 1 -> kernel, both")
     # Interleaved, one launch of each at a time, so that a change in the
     # machine's load falls on both tools alike.
     bl, gl = [], []
@@ -735,16 +802,18 @@ def main():
     pst = stats(pst)
 
     # 4, 5. the screen, and memory
-    log("bench: 4-5/8 the screen through a pty, and peak RSS")
+    log("bench: 4-5/9 the screen through a pty, and peak RSS")
     t = tui_bench()
     br = batch_rss()
 
     # 6, 7. whole boots
-    log("bench: 6-7/8 whole boots: --profile, the bare boot, QEMU's log; --batch events, gdb stepi")
+    log("bench: 6-7/9 whole boots: --profile, the bare boot, QEMU's log; --batch events, gdb stepi")
     wb = whole_boot()
-    log("bench: 8/8 going back: bootscope's re-run, QEMU's record/replay")
+    log("bench: 8/9 going back: bootscope's re-run, QEMU's record/replay")
     bk = back_bench()
     rr = rr_bench()
+    log("bench: 9/9 gdb-multiarch's stepi through bootscope --gdb-socket and directly")
+    px = proxy_gdb()
     left = cleanup()
     m["load_end"] = open("/proc/loadavg").read().split()[:3]
     elapsed = time.monotonic() - t_start
@@ -821,6 +890,7 @@ def main():
          "NOT met: %.2f s, %.2f s more than the walk without events; each event is a stop, each stop "
          "makes QEMU 7.2 flush or invalidate translated code, and every breakpoint set slows every jump "
          "(the row above)" % (em, em - nm)))
+    pd, pp = px["direct"], px["proxied"]
     sb, tf, tl, bs_ = bk["step_back_us"], bk["to_first_ms"], bk["to_last_ms"], rr["bs"]
     sb = {k: (v / 1000 if k != "n" else v) for k, v in sb.items()}	# in ms, as QEMU's
     rows.append(
@@ -841,6 +911,12 @@ def main():
         ("answered" if rr["forward_after"] else "no answer within 3 s (hung)",
          "met" if sb["median"] < 10 else "NOT met (%.0f ms)" % sb["median"],
          "met" if max(tf["max"], tl["max"]) < 1000 else "NOT met"))
+    rows.append(
+        ("9. gdb-multiarch stepi (us): through bootscope --gdb-socket median %.1f p95 %.1f | directly on QEMU "
+         "median %.1f p95 %.1f | %d steps each way | through / directly = %.2fx (median); goal at most 1.10x: "
+         "%s") %
+        (pp["median"], pp["p95"], pd["median"], pd["p95"], pp["n"], pp["median"] / pd["median"],
+         "met" if pp["median"] <= 1.10 * pd["median"] else "NOT met"))
     extra = [
         ("the counting plugin alone on the bare boot (no -S, no gdbstub, no bootscope): median %.3f s "
          "(min %.3f max %.3f, %d runs) = %.1fx the bare boot; --profile / plugin alone = %.1fx" %

@@ -516,7 +516,11 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 			return err_set("%s", session_end_reason(s));
 		if (!s->target_open)	/* a restart that could not start QEMU again */
 			return -1;
-		draw(u);
+		/* A gdb's reads change nothing on the screen: no redraw for
+		 * each of its many small requests. */
+		if (!u->quiet_turn)
+			draw(u);
+		u->quiet_turn = 0;
 		pfd[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = ui_sigpipe[0], .events = POLLIN };
 		if (session_target_fd(s) >= 0) {
@@ -556,6 +560,10 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 			ui_gdb_accept(u);
 		if (gc >= 0 && pfd[gc].revents)
 			ui_gdb_read(u);
+		/* Only gdb spoke, and only to read: the screen stays as it is. */
+		u->quiet_turn = u->gdb_quiet && !pfd[0].revents && !pfd[1].revents &&
+				(ci < 0 || !pfd[ci].revents) && (ti < 0 || !pfd[ti].revents) && (gl < 0 || !pfd[gl].revents);
+		u->gdb_quiet = 0;
 		if (pfd[0].revents) {
 			int ch;
 			while ((ch = getch()) != ERR)

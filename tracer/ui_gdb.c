@@ -69,13 +69,24 @@ void ui_gdb_accept(struct ui_screen *u)
 void ui_gdb_read(struct ui_screen *u)
 {
 	struct session_gdb_io io = { to_gdb, u->proxy };
+	unsigned long events = session_events(u->s)->added;
+	uint64_t pc = session_pc(u->s);
+
+	u->gdb_quiet = 1;
 
 	for (;;) {
 		enum proxy_event ev = proxy_next(u->proxy);
 		int rc;
 
+		/* Anything but a read shows on the screen: a new event, the pc
+		 * moved, a run, gdb coming or going. */
+		if ((ev != PROXY_PACKET && ev != PROXY_NONE) || u->gdb_running ||
+		    session_events(u->s)->added != events || session_pc(u->s) != pc)
+			u->gdb_quiet = 0;
 		switch (ev) {
 		case PROXY_NONE:
+			if (session_events(u->s)->added != events || session_pc(u->s) != pc || u->gdb_running)
+				u->gdb_quiet = 0;
 			return;
 		case PROXY_GONE:
 			gone(u, "went away");

@@ -66,6 +66,8 @@ struct ui_screen {
 	struct proxy *proxy;	/* the gdbstub served to a gdb (--gdb-socket), or NULL */
 	int gdb_running;	/* a run gdb started has not stopped yet */
 	int gdb_detached;	/* it said 'D' and the keys are back; its socket closes next */
+	int gdb_quiet;		/* what gdb asked since the last turn only read the machine */
+	int quiet_turn;		/* the loop's last turn changed nothing to draw */
 };
 
 /* A message for the status line (an error if error). */
