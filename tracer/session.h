@@ -177,6 +177,7 @@ struct session {
 	struct profile profile;		/* the counts of the last run QEMU ended, with the plugin */
 
 	int running;			/* the CPU runs (after continue) */
+	int stop_signal;		/* how the last run ended: 5 a breakpoint or step, 2 interrupted */
 	int ended;			/* QEMU is gone */
 	int end_unexpected;		/* ...and not because the guest shut down */
 	uint64_t temp_bp;		/* a breakpoint we set for ourselves */

@@ -132,9 +132,21 @@ int session_gdb_packet(struct session *s, const char *pkt, size_t len, const str
 
 int session_gdb_stopped(struct session *s, const struct session_gdb_io *io)
 {
+	char stop[sizeof s->target.last_stop + 8];
+
 	if (s->ended)
 		return say(io, "W00");
-	return say(io, s->target.last_stop[0] ? s->target.last_stop : "S05");
+	/* QEMU's last stop reply, with the signal the run ended by: a Ctrl-C
+	 * that came while a story stop was handled is an interrupt all the
+	 * same (session_run.c). */
+	snprintf(stop, sizeof stop, "%s", s->target.last_stop[0] == 'T' ? s->target.last_stop : "T05");
+	if (s->stop_signal > 0 && s->stop_signal < 256) {
+		char sig[3];
+
+		snprintf(sig, sizeof sig, "%02x", s->stop_signal);
+		memcpy(stop + 1, sig, 2);
+	}
+	return say(io, stop);
 }
 
 int session_gdb_detach(struct session *s)

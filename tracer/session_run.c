@@ -363,6 +363,7 @@ static int stopped(struct session *s, const struct rsp_stop *stop)
 /* The end of a command that ran: s->regs are the stop's. */
 static int finish_stop(struct session *s, const struct rsp_stop *stop)
 {
+	s->stop_signal = stop->signal_or_status;
 	s->running = 0;
 	s->interrupt_asked = 0;
 	s->story.stop_kinds = 0;

@@ -379,6 +379,16 @@ check_eq "D answers OK, takes the breakpoints out and lets the guest run to its 
 wait "$qpid"
 check_eq "after D and the power-off QEMU exits with status 0" "$?" 0
 
+# ---- ? -----------------------------------------------------------------------
+# '?' takes out every breakpoint (QEMU takes it for a new debugger's first
+# look): so bootscope answers a gdb's '?' itself (tracer/session_gdb.c).
+qemu query -bios default -kernel "$KERNEL"
+out=$(probe query "$OFFER" Z1,80200000,4 '?' '!send c' '!wait')
+check_match "? after a breakpoint is set: the c that follows runs past it, no stop, to the power-off" \
+	"$(printf '%s\n' "$out" | sed -n 5p)" '^(W00|closed)'
+wait "$qpid"
+check_eq "...and QEMU exits with status 0 (the guest powered off)" "$?" 0
+
 # ---- what QEMU writes into fw_dynamic_info for other kernels ------------------
 bash tests/kernels/build.sh "$tmp/k" >/dev/null 2>&1
 check "the test kernels build" test -s "$tmp/k/late-entry.elf" -a -s "$tmp/k/mmode.elf"

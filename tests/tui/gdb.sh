@@ -76,6 +76,29 @@ check_eq "q: exits 0" "$rc" 0
 check "q: the socket is gone" test ! -e "$sock"
 check_clean "gdb"
 
+# The gdbscripts work through it unchanged: boot-walk prints the same
+# through bootscope as on QEMU directly.
+walk() {	# SOCKET OUT
+	timeout -k 2 60 gdb-multiarch -batch -nx -x "$TOP/gdbscripts/bootscope.gdb" -ex "target remote $1" \
+		-ex boot-walk -ex detach "$KERNEL" 2>&1 | grep -v '^\[Inferior 1 (process 1) detached\]$' >"$2"
+}
+timeout -k 2 60 qemu-system-riscv64 -machine virt -nographic -monitor none -serial null -S \
+	-gdb "unix:$files/direct2.sock,server=on,wait=off" -bios default -kernel "$KERNEL" 2>/dev/null &
+direct=$!
+tui_wait_sock "$files/direct2.sock" || not_ok "the direct QEMU opened its socket"
+walk "$files/direct2.sock" "$files/walk.direct"
+kill -KILL "$direct" 2>/dev/null
+wait "$direct" 2>/dev/null
+tui_start 110x34 -- --gdb-socket="$sock" "$KERNEL"
+check_screen "boot-walk: up" '^ pc 0x1000 '
+walk "$sock" "$files/walk.proxy"
+check_match "boot-walk directly: it walked the three stages" "$(cat "$files/walk.direct")" 'stage 3'
+check_eq "boot-walk through bootscope prints the same as directly" "$(cat "$files/walk.proxy")" "$(cat "$files/walk.direct")"
+check_screen "boot-walk: the screen followed it to the kernel" '^ pc 0x80200000 '
+tui_keys q
+tui_exit_status
+check_eq "boot-walk, q: exits 0" "$rc" 0
+
 # Ctrl-C from gdb's side (0x03) stops a guest that runs forever.
 tui_start 110x34 -- --gdb-socket="$sock" "$files/k/spin.elf"
 check_screen "spin: up" '^ pc 0x1000 '
