@@ -133,3 +133,38 @@ check_match "...says so in one line" "$(cat "$files/bs.err")" "^bootscope: --gdb
 out=$(timeout -k 2 10 "$BOOTSCOPE" --batch --gdb-socket "$KERNEL" 2>&1); rc=$?
 check_eq "--gdb-socket with --batch: exit 2" "$rc" 2
 check_match "...says why" "$out" '^bootscope: --gdb-socket is for the screen'
+
+# Faults from gdb's side, with the real QEMU behind: garbage and a packet
+# too big to keep get answers and the next request works; a gdb that
+# goes away while the guest runs for it leaves the screen in charge; and
+# a QEMU that dies under a waiting gdb ends bootscope cleanly.
+tui_start 110x34 -- --gdb-socket="$sock" "$files/k/spin.elf"
+check_screen "faults: up" '^ pc 0x1000 '
+big=$(head -c 20000 /dev/zero | tr '\0' 'a')
+out=$(timeout -k 2 20 python3 "$TOP/tests/lib/rsp_probe.py" "$sock" '!raw junk\x01\x02' "m$big" 'qC' 'p20' 2>&1)
+check_match "garbage between packets: skipped, nothing answered" "$(printf '%s\n' "$out" | sed -n 1p)" '^$'
+check_eq "a packet too big to keep: an error (E01)" "$(printf '%s\n' "$out" | sed -n 2p)" 'E01'
+check_match "...and the next requests are answered" "$(printf '%s\n' "$out" | sed -n 3,4p | tr '\n' ' ')" '^QCp?0?1(\.0?1)? 0010000000000000 $'
+# (The probe is its own process, bounded by its --limit, so that killing
+# it is killing the client.)
+python3 "$TOP/tests/lib/rsp_probe.py" --timeout 15 --limit 20 "$sock" 'qSupported:multiprocess+' '!send c' '!wait' \
+	>/dev/null 2>&1 &
+probe=$!
+check_screen "a gdb's run: the guest runs" ' running'
+kill -KILL "$probe"
+wait "$probe" 2>/dev/null
+check_screen "gdb killed while the guest ran for it: the screen says so" 'gdb went away: the keys are yours again'
+check_screen "...and shows the guest still running" ' running'
+tui_keys C-c
+check_screen "...which Ctrl-C on the screen stops" ' mode insn [0-9]+ *$'
+python3 "$TOP/tests/lib/rsp_probe.py" --timeout 10 --limit 20 "$sock" 'qSupported:multiprocess+' '!send c' '!wait' \
+	>"$files/dying.out" 2>&1 &
+probe=$!
+check_screen "a gdb's run: the screen shows the guest running" ' running'
+kill -KILL $(tui_qemus) 2>/dev/null
+tui_exit_status
+check_eq "QEMU killed under a waiting gdb: bootscope ends with 1" "$rc" 1
+check_match "...saying what happened" "$(cat "$files/bs.err")" '^bootscope: QEMU was killed by signal 9'
+wait "$probe"
+check_match "...and gdb's connection is closed, not left hanging" "$(sed -n 3p "$files/dying.out")" '^(closed|W00|X)'
+check_clean "gdb, faults"
