@@ -302,6 +302,10 @@ void session_undo_end(struct session *s);
 void session_travel_mark(struct session *s);
 void session_travel_end(struct session *s);
 
+/* The machine was changed from outside (a gdb wrote to it): what the
+ * session saw after this point, and the steps kept, are of another boot. */
+void session_travel_forget_future(struct session *s);
+
 /* Internal: QEMU went away; record how. */
 void session_note_end(struct session *s);
 

@@ -24,16 +24,11 @@
 
 #include "err.h"
 
-struct relay {
-	int (*reply)(void *ctx, const char *text, size_t len);
-	void *ctx;
-};
-
 static int pass(void *ctx, const char *reply, size_t len)
 {
-	const struct relay *r = ctx;
+	const struct session_gdb_io *io = ctx;
 
-	return r->reply(r->ctx, reply, len);
+	return io->reply(io->ctx, reply, len);
 }
 
 static int say(const struct session_gdb_io *io, const char *text)
@@ -84,10 +79,8 @@ static int drop_gdb_breaks(struct session *s)
 
 int session_gdb_packet(struct session *s, const char *pkt, size_t len, const struct session_gdb_io *io)
 {
-	struct relay r = { io->reply, io->ctx };
 	int type;
 	uint64_t addr;
-
 
 	if (s->ended)
 		return say(io, "W00") < 0 ? -1 : SESSION_GDB_REPLIED;
@@ -120,13 +113,17 @@ int session_gdb_packet(struct session *s, const char *pkt, size_t len, const str
 			return session_gdb_stopped(s, io) < 0 ? -1 : SESSION_GDB_REPLIED;
 		return SESSION_GDB_RUNNING;
 	}
-	if (target_relay(&s->target, pkt, len, pass, &r) < 0)
+	if (target_relay(&s->target, pkt, len, pass, (void *)io) < 0)
 		return -1;
-	/* A write (registers, memory) or a monitor command may have changed
-	 * what the screen shows. */
-	if (((len >= 1 && strchr("PGMX", pkt[0])) || (len >= 6 && memcmp(pkt, "qRcmd,", 6) == 0)) &&
-	    (code_forget(&s->code), session_refresh(s)) < 0)
-		return -1;
+	/* A write (registers, memory) or a monitor command changed the
+	 * machine: what the screen shows, and the boot from here on is
+	 * another than the one the session remembers. */
+	if ((len >= 1 && memchr("PGMX", pkt[0], 4)) || (len >= 6 && memcmp(pkt, "qRcmd,", 6) == 0)) {
+		code_forget(&s->code);
+		session_travel_forget_future(s);
+		if (session_refresh(s) < 0)
+			return -1;
+	}
 	return SESSION_GDB_REPLIED;
 }
 

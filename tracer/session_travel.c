@@ -100,6 +100,18 @@ void session_travel_mark(struct session *s)
 	s->events.replayed = tr->live_end;
 }
 
+void session_travel_forget_future(struct session *s)
+{
+	uint64_t now;
+
+	if (session_insns(s, &now) < 0)
+		return;
+	s->travel.n = (size_t)find(&s->travel, now + 1);
+	s->travel.live_end = now;
+	s->events.replayed = now;
+	s->undo.n = 0;	/* the steps kept knew the machine before the change */
+}
+
 void session_travel_end(struct session *s)
 {
 	free(s->travel.marks);
