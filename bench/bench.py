@@ -313,11 +313,12 @@ def vmhwm(pid):
     return None
 
 
-def tui_bench():
+def spawn_screen(argv, shown=None):
+    """bootscope's screen on a new 100x30 pty (its controlling terminal):
+    (the process, the pty's master side)."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    argv = [BOOTSCOPE, KERNEL]
-    cmdline(argv, TERM="xterm-256color")
+    cmdline(shown or argv, TERM="xterm-256color")
 
     def ctty():
         pdeathsig()
@@ -329,6 +330,11 @@ def tui_bench():
                          start_new_session=True, preexec_fn=ctty)
     live[p.pid] = p
     os.close(slave)
+    return p, master
+
+
+def tui_bench():
+    p, master = spawn_screen([BOOTSCOPE, KERNEL])
     try:
         first = read_quiet(master, 0.5, 15)
         sizes = []
@@ -360,20 +366,8 @@ def proxy_gdb():
     for _ in range(2):
         direct += run_gdb("step", PROXY_N)["steps_s"]
         sock = os.path.join(tmp, "proxy.sock")
-        master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-        argv = [BOOTSCOPE, "--gdb-socket=" + sock, KERNEL]
-        cmdline([BOOTSCOPE, "--gdb-socket=$TMP/proxy.sock", KERNEL], TERM="xterm-256color")
-
-        def ctty():
-            pdeathsig()
-            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-        env = dict(ENV, TERM="xterm-256color", COLUMNS="100", LINES="30")
-        p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
-                             start_new_session=True, preexec_fn=ctty)
-        live[p.pid] = p
-        os.close(slave)
+        p, master = spawn_screen([BOOTSCOPE, "--gdb-socket=" + sock, KERNEL],
+                                 [BOOTSCOPE, "--gdb-socket=$TMP/proxy.sock", KERNEL])
         stop_drain = threading.Event()
 
         def drain():
