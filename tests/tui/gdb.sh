@@ -168,3 +168,22 @@ check_match "...saying what happened" "$(cat "$files/bs.err")" '^bootscope: QEMU
 wait "$probe"
 check_match "...and gdb's connection is closed, not left hanging" "$(sed -n 3p "$files/dying.out")" '^(closed|W00|X)'
 check_clean "gdb, faults"
+
+# --attach with --gdb-socket: the user's QEMU, bootscope and gdb on it.
+timeout -k 2 60 qemu-system-riscv64 -machine virt -nographic -monitor none -serial null -S \
+	-gdb "unix:$files/users.sock,server=on,wait=off" -bios default -kernel "$KERNEL" 2>/dev/null &
+users=$!
+tui_wait_sock "$files/users.sock" || not_ok "the user's QEMU opened its socket"
+tui_start 110x34 -- --attach "unix:$files/users.sock" --gdb-socket="$sock" "$KERNEL"
+check_screen "attach + gdb-socket: up" '^ pc 0x1000 '
+out=$(timeout -k 2 30 gdb-multiarch -batch -nx -ex "target remote $sock" -ex 'hbreak *0x80200000' -ex continue \
+	-ex 'info registers pc priv' -ex detach "$KERNEL" 2>&1)
+check_match "attach + gdb-socket: gdb's breakpoint at the kernel's entry is hit" "$out" '^pc +0x80200000'
+check_screen "attach + gdb-socket: the screen followed" '^ pc 0x80200000 '
+tui_keys q
+tui_exit_status
+check_eq "attach + gdb-socket, q: exits 0" "$rc" 0
+check "attach + gdb-socket: the user's QEMU is still running afterwards" kill -0 "$users"
+kill -KILL "$users" 2>/dev/null
+wait "$users" 2>/dev/null
+check_clean "gdb, attach"
