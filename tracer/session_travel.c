@@ -126,11 +126,9 @@ int session_travel_where(const struct session *s, uint64_t *now, uint64_t *behin
 	return 0;
 }
 
-/* The way to T: the mark to run to, and how many times its pc is passed
- * before it (the marks at the same pc before it). */
+/* The way to T: the mark to run to, and the steps from there. */
 struct plan {
 	size_t mark;
-	unsigned long passes;
 	uint64_t steps;
 };
 
@@ -148,6 +146,9 @@ static int by_pc(const void *a, const void *b)
 	return x->insn < y->insn ? -1 : x->insn > y->insn;
 }
 
+/* The cheapest mark at or before target: each pass over its pc before it
+ * is a stop (the marks at the same pc before it count them), each
+ * instruction after it a step. */
 static int plan(const struct session_travel *tr, uint64_t target, struct plan *out)
 {
 	size_t last = (size_t)find(tr, target + 1);	/* marks [0, last) are at or before T */
@@ -171,7 +172,7 @@ static int plan(const struct session_travel *tr, uint64_t target, struct plan *o
 
 		if (cost < best) {
 			best = cost;
-			*out = (struct plan){ i, passes[i], steps };
+			*out = (struct plan){ i, steps };
 		}
 	}
 	free(order);
@@ -179,6 +180,14 @@ static int plan(const struct session_travel *tr, uint64_t target, struct plan *o
 	if (best == UINT64_MAX)
 		return err_set("no point of the boot is known before instruction %" PRIu64, target);
 	return 0;
+}
+
+/* The second run is not the first: said, with where it parted. */
+static int another_way(uint64_t insn, uint64_t pc, const char *how)
+{
+	return err_set("the boot went another way the second time (at instruction %" PRIu64 ", 0x%" PRIx64
+		       ", %s): it depends on time (timer interrupts) or input, so bootscope cannot go back in it",
+		       insn, pc, how);
 }
 
 /* Run the new QEMU to mark m: a breakpoint at its pc, continued until the
@@ -207,9 +216,7 @@ static int run_to(struct session *s, const struct session_mark *m)
 	    rc < 0)
 		return -1;
 	if (insn != m->insn)
-		return err_set("the boot went another way the second time (it passed instruction %" PRIu64
-			       " at 0x%" PRIx64 " without stopping there): it depends on time (timer interrupts) or "
-			       "input, so bootscope cannot go back in it", m->insn, m->pc);
+		return another_way(m->insn, m->pc, "passed without a stop there");
 	return 0;
 }
 
@@ -245,9 +252,7 @@ static int go(struct session *s, uint64_t target, const struct plan *p, const ui
 	if (session_machine_restart(s) < 0 || run_to(s, &to) < 0 || session_refresh_state(s) < 0)
 		return -1;
 	if (digest(s) != to.digest)
-		return err_set("the boot went another way the second time (at instruction %" PRIu64 ", 0x%" PRIx64
-			       ", the registers differ from the first time): it depends on time (timer interrupts) "
-			       "or input, so bootscope cannot go back in it", to.insn, to.pc);
+		return another_way(to.insn, to.pc, "the registers differ from the first time");
 	if (step_n(s, p->steps) < 0)
 		return -1;
 	if (session_refresh(s) < 0 || session_insns(s, &at) < 0)
@@ -257,9 +262,7 @@ static int go(struct session *s, uint64_t target, const struct plan *p, const ui
 	const struct session_mark *was = (size_t)i < s->travel.n && s->travel.marks[i].insn == target
 						 ? &s->travel.marks[i] : NULL;
 	if (at != target || (was && (was->pc != session_pc(s) || was->digest != digest(s))))
-		return err_set("the boot went another way the second time (at instruction %" PRIu64
-			       ", 0x%" PRIx64 ", the registers differ from the first time): it depends on time "
-			       "(timer interrupts) or input, so bootscope cannot go back in it", at, session_pc(s));
+		return another_way(at, session_pc(s), "the registers differ from the first time");
 	if (target_run_break_insert_all(&s->target, user, nuser, 1, SESSION_BP_USER) < 0)
 		return -1;
 	session_undo_drop_after(s, target);
