@@ -344,6 +344,14 @@ int session_restart(struct session *s)
 	return 0;
 }
 
+int session_in_ram(const struct session *s, uint64_t addr, uint64_t len)
+{
+	uint64_t lo = s->board->ram_base,
+		 size = qemu_ram_size(s->opts.qemu_args, s->opts.nqemu_args, s->board->ram_default);
+
+	return addr >= lo && len <= size && addr - lo <= size - len;
+}
+
 int session_insns(const struct session *s, uint64_t *out)
 {
 	if (!s->qemu_started || qemu_insns(&s->qemu, out) < 0)

@@ -138,6 +138,19 @@ struct session_undo {
 
 #define SESSION_UNDO_STEPS 64	/* a counted step up to this many keeps its steps */
 
+/* What a gdb read at this stop, to answer its next reads from
+ * (session_gdb.c): gdb reads the same few bytes around the pc again and
+ * again, and each answer from QEMU costs two more trips between sockets. */
+#define SESSION_GDB_BLOCK 256
+struct session_gdb_cache {
+	int have_g, have_block, have_threads;
+	char g[2048];			/* QEMU's 'g' answer */
+	size_t g_len;
+	uint64_t base;			/* the block of memory, SESSION_GDB_BLOCK aligned */
+	uint8_t block[SESSION_GDB_BLOCK];
+	char threads[64];		/* qfThreadInfo's answer (one hart's: it does not change) */
+};
+
 /* The memory view the screen shows, read when it is set and at each stop. */
 struct session_mem {
 	int on;
@@ -174,6 +187,7 @@ struct session {
 	struct session_story story;
 	struct session_travel travel;
 	struct session_undo undo;
+	struct session_gdb_cache gdb_cache;
 	struct profile profile;		/* the counts of the last run QEMU ended, with the plugin */
 
 	int running;			/* the CPU runs (after continue) */
@@ -213,6 +227,10 @@ int session_restart(struct session *s);
  * screen stays alive); fn's nonzero return gives the wait up, which ends
  * the session's use of the gdbstub.  NULL: just wait. */
 void session_watch_waits(struct session *s, int (*fn)(void *ctx, int waited_ms, int limit_ms), void *ctx);
+
+/* Is [addr, addr + len) in the machine's RAM (where reading has no side
+ * effects, unlike a device's registers)? */
+int session_in_ram(const struct session *s, uint64_t addr, uint64_t len);
 
 /* Instructions executed since reset, when the counting plugin runs in
  * QEMU (session_opts.plugin): 0, or -1 without it. */
@@ -407,7 +425,9 @@ int session_gdb_packet(struct session *s, const char *pkt, size_t len, const str
 /* Tell gdb the stop its run ended in (or that QEMU ended). */
 int session_gdb_stopped(struct session *s, const struct session_gdb_io *io);
 
-/* gdb went away without a word: its breakpoints come out. */
+/* A gdb connected: nothing it read before counts.  One went away without
+ * a word: its breakpoints come out. */
+void session_gdb_attached(struct session *s);
 int session_gdb_detach(struct session *s);
 
 /* ---- session_view.c -------------------------------------------------------- */

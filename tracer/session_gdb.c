@@ -36,6 +36,71 @@ static int say(const struct session_gdb_io *io, const char *text)
 	return io->reply(io->ctx, text, strlen(text));
 }
 
+/* ---- answers from this stop's reads ---- */
+
+static void forget(struct session *s)
+{
+	s->gdb_cache.have_g = s->gdb_cache.have_block = 0;
+}
+
+struct keep_g {
+	const struct session_gdb_io *io;
+	struct session_gdb_cache *c;
+};
+
+static int pass_keeping_g(void *ctx, const char *reply, size_t len)
+{
+	struct keep_g *k = ctx;
+
+	if (len < sizeof k->c->g && len > 0 && reply[0] != 'E') {
+		memcpy(k->c->g, reply, len);
+		k->c->g_len = len;
+		k->c->have_g = 1;
+	}
+	return k->io->reply(k->io->ctx, reply, len);
+}
+
+/* Requests that only read: the registers, memory, a query (not a
+ * monitor command, which may do anything), the thread. */
+static int reads_only(const char *pkt, size_t len)
+{
+	if (len == 0 || !memchr("gmpqHT", pkt[0], 6))
+		return 0;
+	return !(len >= 6 && memcmp(pkt, "qRcmd,", 6) == 0);
+}
+
+/* "m addr,len" from the block read for this stop; 1 answered, 0 ask QEMU. */
+static int from_block(struct session *s, const char *pkt, size_t len, const struct session_gdb_io *io)
+{
+	struct session_gdb_cache *c = &s->gdb_cache;
+	char buf[64], *end, hex[2 * SESSION_GDB_BLOCK + 1];
+	uint64_t addr, n;
+
+	if (len < 4 || len >= sizeof buf)
+		return 0;
+	memcpy(buf, pkt, len);
+	buf[len] = '\0';
+	addr = strtoull(buf + 1, &end, 16);
+	if (end == buf + 1 || *end != ',')
+		return 0;
+	n = strtoull(end + 1, &end, 16);
+	if (*end || n == 0 || n > SESSION_GDB_BLOCK)
+		return 0;
+	uint64_t base = addr & ~(uint64_t)(SESSION_GDB_BLOCK - 1);
+	if (addr + n > base + SESSION_GDB_BLOCK || addr + n < addr || !session_in_ram(s, base, SESSION_GDB_BLOCK))
+		return 0;	/* across two blocks, or a device's: QEMU answers */
+	if (!c->have_block || c->base != base) {
+		if (target_mem_read(&s->target, base, c->block, SESSION_GDB_BLOCK) < 0) {
+			c->have_block = 0;
+			return s->target.gone || s->target.broken ? -1 : 0;
+		}
+		c->base = base;
+		c->have_block = 1;
+	}
+	hex[rsp_hex_encode(c->block + (addr - base), (size_t)n, hex)] = '\0';
+	return say(io, hex) < 0 ? -1 : 1;
+}
+
 /* "Z0,addr,kind" and "z1,addr,kind": type, address. */
 static int parse_z(const char *pkt, size_t len, int *type, uint64_t *addr)
 {
@@ -89,6 +154,7 @@ int session_gdb_packet(struct session *s, const char *pkt, size_t len, const str
 	if (len == 1 && pkt[0] == '?')
 		return session_gdb_stopped(s, io) < 0 ? -1 : SESSION_GDB_REPLIED;
 	if (len >= 1 && pkt[0] == 'D') {
+		session_gdb_attached(s);
 		if (drop_gdb_breaks(s) < 0)
 			return -1;
 		return say(io, "OK") < 0 ? -1 : SESSION_GDB_DETACHED;
@@ -101,6 +167,18 @@ int session_gdb_packet(struct session *s, const char *pkt, size_t len, const str
 			return say(io, "E22") < 0 ? -1 : SESSION_GDB_REPLIED;
 		return say(io, "OK") < 0 ? -1 : SESSION_GDB_REPLIED;
 	}
+	if (len == 1 && pkt[0] == 'g' && s->gdb_cache.have_g)
+		return io->reply(io->ctx, s->gdb_cache.g, s->gdb_cache.g_len) < 0 ? -1 : SESSION_GDB_REPLIED;
+	if (len >= 1 && pkt[0] == 'm') {
+		int rc = from_block(s, pkt, len, io);
+
+		if (rc != 0)
+			return rc < 0 ? -1 : SESSION_GDB_REPLIED;
+	}
+	if (len == 12 && memcmp(pkt, "qfThreadInfo", 12) == 0 && s->gdb_cache.have_threads)
+		return say(io, s->gdb_cache.threads) < 0 ? -1 : SESSION_GDB_REPLIED;
+	if (!reads_only(pkt, len))
+		forget(s);	/* it may move or change the machine */
 	switch (resume_kind(pkt, len)) {
 	case 's':
 		if (session_step(s, 1) < 0)
@@ -112,6 +190,26 @@ int session_gdb_packet(struct session *s, const char *pkt, size_t len, const str
 		if (!s->running)	/* it stopped at once (or QEMU ended) */
 			return session_gdb_stopped(s, io) < 0 ? -1 : SESSION_GDB_REPLIED;
 		return SESSION_GDB_RUNNING;
+	}
+	struct keep_g k = { io, &s->gdb_cache };
+
+	if (len == 1 && pkt[0] == 'g') {
+		if (target_relay(&s->target, pkt, len, pass_keeping_g, &k) < 0)
+			return -1;
+		return SESSION_GDB_REPLIED;
+	}
+	if (len == 12 && memcmp(pkt, "qfThreadInfo", 12) == 0) {
+		if (target_relay(&s->target, pkt, len, pass, (void *)io) < 0)
+			return -1;
+		/* One hart ("m" and one thread id): it stays the same. */
+		const char *t = s->target.parser.pkt;
+		size_t n = s->target.parser.pkt_len;
+		if (n > 1 && n < sizeof s->gdb_cache.threads && t[0] == 'm' && !memchr(t, ',', n)) {
+			memcpy(s->gdb_cache.threads, t, n);
+			s->gdb_cache.threads[n] = '\0';
+			s->gdb_cache.have_threads = 1;
+		}
+		return SESSION_GDB_REPLIED;
 	}
 	if (target_relay(&s->target, pkt, len, pass, (void *)io) < 0)
 		return -1;
@@ -144,6 +242,11 @@ int session_gdb_stopped(struct session *s, const struct session_gdb_io *io)
 		memcpy(stop + 1, sig, 2);
 	}
 	return say(io, stop);
+}
+
+void session_gdb_attached(struct session *s)
+{
+	memset(&s->gdb_cache, 0, sizeof s->gdb_cache);	/* the machine may have moved since */
 }
 
 int session_gdb_detach(struct session *s)

@@ -26,14 +26,6 @@
 
 #define UNDO_MAX 4096	/* steps kept; the oldest make room */
 
-static int in_ram(const struct session *s, const struct arch_access *a)
-{
-	uint64_t lo = s->board->ram_base,
-		 size = qemu_ram_size(s->opts.qemu_args, s->opts.nqemu_args, s->board->ram_default);
-
-	return a->addr >= lo && a->len <= size && a->addr - lo <= size - a->len;
-}
-
 int session_undo_before(struct session *s, struct session_undo_step *u)
 {
 	const struct code_line *in = session_insn(s, session_pc(s));
@@ -44,7 +36,7 @@ int session_undo_before(struct session *s, struct session_undo_step *u)
 		return s->target.gone || s->target.broken ? -1 : 0;
 	if (!s->arch->plain || !s->arch->plain(b, (size_t)in->len, &s->regs, &u->mem))
 		return 0;
-	if (u->mem.len && !in_ram(s, &u->mem))
+	if (u->mem.len && !session_in_ram(s, u->mem.addr, u->mem.len))
 		return 0;
 	if (u->mem.store && (u->mem.len > sizeof u->old || target_mem_read(&s->target, u->mem.addr, u->old, u->mem.len) < 0))
 		return s->target.gone || s->target.broken ? -1 : 0;

@@ -62,6 +62,7 @@ void ui_gdb_accept(struct ui_screen *u)
 		ui_say(u, 1, err_msg());
 	else if (rc > 0) {
 		u->gdb_detached = 0;
+		session_gdb_attached(u->s);
 		ui_say(u, 0, "gdb attached: it drives now, and the screen follows");
 	}
 }
