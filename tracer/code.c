@@ -76,6 +76,7 @@ static void decode_block(struct code *c, uint64_t addr, const uint8_t *b, size_t
 			break;
 		e->addr = addr + off;
 		e->len = len;
+		memcpy(e->bytes, b + off, (size_t)len < sizeof e->bytes ? (size_t)len : sizeof e->bytes);
 		off += (size_t)len;
 	}
 }

@@ -26,6 +26,7 @@ struct code_line {
 	uint64_t addr;
 	int len;			/* 0: empty slot */
 	char text[80];
+	uint8_t bytes[16];		/* its first len (at most 16) bytes, as read */
 };
 
 struct code {

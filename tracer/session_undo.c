@@ -29,12 +29,12 @@
 int session_undo_before(struct session *s, struct session_undo_step *u)
 {
 	const struct code_line *in = session_insn(s, session_pc(s));
-	uint8_t b[16];
 
 	memset(u, 0, sizeof *u);
-	if (!in || (size_t)in->len > sizeof b || target_mem_read(&s->target, session_pc(s), b, (size_t)in->len) < 0)
+	if (!in)
 		return s->target.gone || s->target.broken ? -1 : 0;
-	if (!s->arch->plain || !s->arch->plain(b, (size_t)in->len, &s->regs, &u->mem))
+	if ((size_t)in->len > sizeof in->bytes || !s->arch->plain ||
+	    !s->arch->plain(in->bytes, (size_t)in->len, &s->regs, &u->mem))
 		return 0;
 	if (u->mem.len && !session_in_ram(s, u->mem.addr, u->mem.len))
 		return 0;
