@@ -521,6 +521,22 @@ def rsp_packet(payload):
     return b"$%s#%02x" % (payload.encode(), sum(payload.encode()) & 0xff)
 
 
+def rsp_connect(sock):
+    """A connection to a QEMU gdbstub on the unix socket sock, once it is
+    there and listening (its file comes a moment before its listen())."""
+    conn = socket.socket(socket.AF_UNIX)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            conn.connect(sock)
+            return conn
+        except (FileNotFoundError, ConnectionRefusedError):
+            if time.monotonic() > deadline:
+                conn.close()
+                raise SystemExit("bench: QEMU did not listen on %s" % sock)
+            time.sleep(0.005)
+
+
 def rsp_replies(conn, buf, n):
     """Read n replies ($...#xx, acked), or until the connection closes.
     Returns (replies, the bytes left)."""
@@ -548,16 +564,7 @@ def idle_bps_boot(n):
     idle_runs += 1	# a socket of its own: the last QEMU may still be removing its own
     p, sock, _ = start_qemu("idle%d" % idle_runs)
     try:
-        conn = socket.socket(socket.AF_UNIX)
-        deadline = time.monotonic() + 10
-        while True:	# the socket's file comes a moment before its listen()
-            try:
-                conn.connect(sock)
-                break
-            except ConnectionRefusedError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("bench: QEMU did not listen on %s" % sock)
-                time.sleep(0.005)
+        conn = rsp_connect(sock)
         conn.sendall(b"".join(rsp_packet("Z1,%x,4" % (IDLE_AT + 4 * i)) for i in range(n)))
         got, buf = rsp_replies(conn, b"", n)
         if got != ["OK"] * n:
@@ -645,20 +652,7 @@ def rr_bench():
               start_new_session=True)
     res = {"bs_ms": [], "forward_after": None}
     try:
-        deadline = time.monotonic() + 10
-        while not os.path.exists(sock):
-            if time.monotonic() > deadline:
-                raise SystemExit("bench: the replaying QEMU did not open %s" % sock)
-            time.sleep(0.005)
-        conn = socket.socket(socket.AF_UNIX)
-        while True:
-            try:
-                conn.connect(sock)
-                break
-            except ConnectionRefusedError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("bench: the replaying QEMU did not listen")
-                time.sleep(0.005)
+        conn = rsp_connect(sock)
         conn.settimeout(10)
         buf = b""
 

@@ -120,12 +120,9 @@ static int write_all(int fd, const char *b, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && errno == EAGAIN) {
-			fd_set f;
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 
-			FD_ZERO(&f);
-			FD_SET(fd, &f);
-			struct timeval tv = { 2, 0 };	/* a gdb that reads nothing for 2 s is let go */
-			if (select(fd + 1, NULL, &f, NULL, &tv) <= 0)
+			if (poll(&pfd, 1, 2000) <= 0)	/* a gdb that reads nothing for 2 s is let go */
 				return -1;
 			continue;
 		}

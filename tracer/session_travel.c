@@ -85,6 +85,9 @@ void session_travel_mark(struct session *s)
 		return;
 	long at = find(tr, insn);
 
+	/* This stop's events are known already up to where the boot had come
+	 * before it (event.h): only one there or before may be a second. */
+	s->events.replayed = tr->live_end;
 	if ((size_t)at < tr->n && tr->marks[at].insn == insn)
 		return;		/* passed again */
 	if (tr->n == tr->cap) {
@@ -101,7 +104,6 @@ void session_travel_mark(struct session *s)
 	tr->n++;
 	if (insn > tr->live_end)
 		tr->live_end = insn;
-	s->events.replayed = tr->live_end;
 }
 
 void session_travel_forget_future(struct session *s)
