@@ -513,11 +513,34 @@ class Tmux:
         self.pane_pid = int(self.tmux("display-message", "-p", "-t", "walk", "#{pane_pid}").stdout)
 
     def keys(self, line):
-        for k in re.findall(r"\[([^\]]+)\]", line):
+        """The keys of one step, pressed as a person presses them: each
+        after the screen has answered the one before.  A key pressed while
+        the guest still runs is refused ("the guest is running"), so
+        `[>] [>]` sent in one burst would depend on how fast the first
+        run ends."""
+        for i, k in enumerate(re.findall(r"\[([^\]]+)\]", line)):
+            if i:
+                self.settle(before)
+            before = self.screen()
             if k in TMUX_KEYS:
                 self.tmux("send-keys", "-t", "walk", TMUX_KEYS[k])
             else:
                 self.tmux("send-keys", "-t", "walk", "-l", k)
+
+    def settle(self, before):
+        """Until the screen has changed since `before` and the stage bar
+        no longer says the guest is running.  A key that changes nothing
+        (an arrow at the end of a list) is waited on for a second only."""
+        quiet = time.time() + 1
+        deadline = time.time() + SCREEN_TIMEOUT
+        while time.time() < deadline:
+            now = self.screen()
+            top = now.split("\n", 1)[0]
+            if now != before and " running" not in top:
+                return
+            if now == before and time.time() > quiet:
+                return
+            time.sleep(0.05)
 
     def screen(self):
         return self.tmux("capture-pane", "-p", "-t", "walk", check=False).stdout.decode("utf-8", "replace")
