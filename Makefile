@@ -63,7 +63,7 @@ DEBS := gcc make pkg-config python3 gcc-riscv64-unknown-elf qemu-system-misc ope
         gdb-multiarch libncurses-dev libelf-dev libdw-dev binutils-dev \
         binutils-multiarch-dev tmux clang libclang-rt-14-dev
 
-.PHONY: all kernel tracer run run-loader trace trace-gdb debug gdb gdb-screen check test bench fuzz deps clean help
+.PHONY: all kernel tracer run run-loader trace trace-gdb debug gdb check test bench fuzz deps clean help
 .DEFAULT_GOAL := all
 
 all: kernel tracer
@@ -153,21 +153,15 @@ debug:
 
 gdb:
 	@$(MAKE) --no-print-directory kernel
-	@echo "connecting to the QEMU of make debug on 127.0.0.1:$(GDBPORT); then type boot-walk"
+	@echo "connecting to make debug's QEMU (or make trace-gdb's bootscope) on 127.0.0.1:$(GDBPORT); then type boot-walk"
 	gdb-multiarch -x gdbscripts/bootscope.gdb -ex 'target remote 127.0.0.1:$(GDBPORT)'
 
-# Your gdb with bootscope's screen: bootscope serves a gdbstub on GDBSOCK
-# (only you can connect) and follows every stop gdb makes.
-GDBSOCK ?= $(or $(XDG_RUNTIME_DIR),/tmp)/bootscope-$(shell id -u).gdb.sock
+# Your gdb with bootscope's screen: bootscope serves a gdbstub on the port
+# make debug's QEMU would use, so make gdb connects to either, and follows
+# every stop gdb makes.
 trace-gdb: deps
 	@$(MAKE) --no-print-directory kernel $(BUILD)/bootscope
-	@echo "in a second terminal: make gdb-screen"
-	$(BUILD)/bootscope --gdb-socket=$(GDBSOCK) $(BOOTSCOPE_ARGS) build/kernel.elf
-
-gdb-screen:
-	@$(MAKE) --no-print-directory kernel
-	@echo "connecting to the bootscope of make trace-gdb on $(GDBSOCK); then type boot-walk"
-	gdb-multiarch -x gdbscripts/bootscope.gdb -ex 'target remote $(GDBSOCK)'
+	$(BUILD)/bootscope --gdb-port=$(GDBPORT) $(BOOTSCOPE_ARGS) build/kernel.elf
 
 # ---- testing ----------------------------------------------------------------
 # The fast tier: every test that needs no QEMU, in seconds.
@@ -265,7 +259,7 @@ help:
 	@echo "make run        boot the kernel with QEMU's OpenSBI (ends by itself)"
 	@echo "make run-loader boot build/os.bin the seeds' way (fw_jump.bin + loader)"
 	@echo "make trace      open bootscope on the bundled kernel (BOOTSCOPE_ARGS= to add options)"
-	@echo "make trace-gdb  the same, serving a gdbstub for your gdb; then make gdb-screen in another terminal"
+	@echo "make trace-gdb  the same, serving a gdbstub for your gdb; then make gdb in another terminal"
 	@echo "make debug      QEMU paused, gdbstub on 127.0.0.1:$(GDBPORT) (your own port)"
 	@echo "make gdb        gdb-multiarch with gdbscripts/ on that port (a second terminal)"
 	@echo "make check      the fast tests: no QEMU, a few seconds"

@@ -94,15 +94,14 @@ static void usage(FILE *out)
 	      "  --symbols ELF         symbols for a raw image: build/os.bin --symbols build/kernel.elf\n"
 	      "  --attach ENDPOINT     use a QEMU you started with -s -S: --attach localhost:1234\n"
 	      "                        or --attach unix:/tmp/gdb.sock; it is never restarted or killed\n"
-	      "  --gdb-port[=PORT]     give QEMU's gdbstub a TCP port on 127.0.0.1 (PORT, or your\n"
-	      "                        own port, uid %% 5000 + 25000, %d for you) instead of a\n"
-	      "                        private unix socket: --gdb-port=26000.  QEMU serves one\n"
-	      "                        debugger at a time, and bootscope is that one while it\n"
-	      "                        runs: for your own gdb beside the screen, --gdb-socket\n"
-	      "  --gdb-socket[=PATH]   serve a gdbstub on a new unix socket only you can use\n"
-	      "                        (PATH, or one in a new private directory, named on the\n"
-	      "                        screen) for your own gdb-multiarch (target remote PATH):\n"
-	      "                        gdb drives, and the screen follows each stop it makes\n"
+	      "  --gdb-port[=PORT]     serve a gdbstub for your own gdb-multiarch on 127.0.0.1\n"
+	      "                        (PORT, or your own port, uid %% 5000 + 25000, %d for you;\n"
+	      "                        any local user can reach it): gdb drives through bootscope\n"
+	      "                        (target remote 127.0.0.1:PORT) and the screen follows each\n"
+	      "                        stop it makes.  QEMU's own gdbstub stays private\n"
+	      "  --gdb-socket[=PATH]   the same on a unix socket only you can use (PATH, or one\n"
+	      "                        in a new private directory, named on the screen): the\n"
+	      "                        choice on a shared machine\n"
 	      "  --qemu PATH           the QEMU binary (default %s)\n"
 	      "  --qemu-arg ARG        one more QEMU argument, repeatable: --qemu-arg -m --qemu-arg 256M\n"
 	      "  --lang en|zh          the language of the lessons beside the code (default:\n"
@@ -274,6 +273,9 @@ int main(int argc, char **argv)
 	double timeout_s = 5, reply_s;
 	char kbuf[PATH_MAX], lbuf[PATH_MAX], pbuf[PATH_MAX];
 	struct ui_opts uo = { 0 };
+	struct proxy proxy;
+	const char *gdb_opt = NULL, *gdb_socket = NULL;	/* the option that asked for the proxy */
+	int gdb_port = 0;
 	uint64_t v;
 
 	reserve_std_fds();
@@ -325,13 +327,16 @@ int main(int argc, char **argv)
 			o.qemu_args = qemu_args;
 			break;
 		case OPT_GDB_PORT:
+			if (gdb_opt && strcmp(gdb_opt, "--gdb-port"))
+				return usage_error("%s: choose one", "--gdb-port or --gdb-socket");
+			gdb_opt = "--gdb-port";
 			if (!optarg) {
-				o.gdb_port = user_port();
+				gdb_port = user_port();
 				break;
 			}
 			if (bytes_parse_u64(optarg, 0, &v) < 0 || v == 0 || v > 65535)
 				return usage_error("--gdb-port wants a port number from 1 to 65535, not \"%s\"", optarg);
-			o.gdb_port = (int)v;
+			gdb_port = (int)v;
 			break;
 		case OPT_LANG:
 			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh") != 0)
@@ -339,7 +344,11 @@ int main(int argc, char **argv)
 			uo.lang = optarg;
 			break;
 		case OPT_LESSONS: uo.lessons = optarg; break;
-		case OPT_GDB_SOCKET: uo.gdb = 1, uo.gdb_socket = optarg; break;
+		case OPT_GDB_SOCKET:
+			if (gdb_opt && strcmp(gdb_opt, "--gdb-socket"))
+				return usage_error("%s: choose one", "--gdb-port or --gdb-socket");
+			gdb_opt = "--gdb-socket", gdb_socket = optarg;
+			break;
 		case 'h': usage(stdout); return finish_stdout("the help");
 		case 'V': printf("bootscope %s\n", BOOTSCOPE_VERSION); return finish_stdout("the version");
 		case ':': return usage_error("%s needs a value", argv[optind - 1]);
@@ -355,8 +364,8 @@ int main(int argc, char **argv)
 		return usage_error("one kernel at a time; got also \"%s\"", argv[optind + 1]);
 	if (ro.at_set && !batch)
 		return usage_error("%s goes with --batch", "--at");
-	if (uo.gdb && (batch || check || profile))
-		return usage_error("%s is for the screen: gdb drives, the screen follows", "--gdb-socket");
+	if (gdb_opt && (batch || check || profile))
+		return usage_error("%s is for the screen: gdb drives, the screen follows", gdb_opt);
 	if (json && !batch && !check && !profile)
 		return usage_error("%s goes with --batch, --check or --profile", "--json");
 	if (batch + check + profile > 1)
@@ -365,9 +374,9 @@ int main(int argc, char **argv)
 		return usage_error("%s starts its own QEMU: drop --attach", check ? "--check" : "--profile");
 	/* They shape a QEMU that bootscope starts; the QEMU attached to is
 	 * the user's, started with options of their own. */
-	if (o.attach && (o.gdb_port || o.qemu || o.nqemu_args))
+	if (o.attach && (o.qemu || o.nqemu_args))
 		return usage_error("%s is for a QEMU that bootscope starts: drop it with --attach, "
-				   "or give it to your own QEMU", o.gdb_port ? "--gdb-port" : o.qemu ? "--qemu" : "--qemu-arg");
+				   "or give it to your own QEMU", o.qemu ? "--qemu" : "--qemu-arg");
 	if (optind < argc)
 		o.kernel = argv[optind];
 	else if (!o.attach && !(o.kernel = beside_binary("kernel.elf", kbuf, sizeof kbuf)))
@@ -416,6 +425,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bootscope: %s\n", err_msg());
 		return 1;
 	}
+	/* Before QEMU starts: a port that is taken is said at once, with
+	 * nothing started to clean up. */
+	proxy_init(&proxy);
+	if (gdb_opt) {
+		if ((gdb_port ? proxy_listen_tcp(&proxy, gdb_port) : proxy_listen(&proxy, gdb_socket)) < 0) {
+			fprintf(stderr, "bootscope: %s\n", err_msg());
+			return 1;
+		}
+		uo.proxy = &proxy;
+	}
 	sig_crash_qemu(&s.qemu);
 	if (session_start(&s, &o) < 0)
 		rc = 1;
@@ -430,6 +449,7 @@ int main(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "bootscope: %s\n", err_msg());
 	session_end(&s);
+	proxy_close(&proxy);
 	sig_crash_qemu(NULL);	/* a leak report at exit comes after main's frame */
 	if (!rc && main_cancel)
 		rc = 1;

@@ -1,6 +1,8 @@
 /* proxy: the gdbstub bootscope serves, for a gdb of the user's own.
  *
- * One unix socket, one gdb at a time.  What arrives is parsed by rsp.c
+ * One socket, one gdb at a time: a unix socket only the user can connect
+ * to (--gdb-socket), or a TCP port on 127.0.0.1 (--gdb-port), which, as
+ * QEMU's own -gdb tcp:, every local user can reach.  What arrives is parsed by rsp.c
  * (acks, checksums, escapes), each whole packet acknowledged and handed
  * to the caller, who answers with proxy_send(); a '-' from gdb gets the
  * last answer again, a damaged packet a '-'.  A second gdb that connects
@@ -12,6 +14,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,7 +89,37 @@ int proxy_listen(struct proxy *p, const char *path)
 		return err_set("--gdb-socket %s: %s", path, strerror(e));
 	}
 	snprintf(p->path, sizeof p->path, "%s", path);
+	snprintf(p->where, sizeof p->where, "%s", path);
 	return 0;
+}
+
+/* SO_REUSEADDR as QEMU's -gdb tcp: does: a port left in TIME_WAIT by the
+ * last run is free, only a listener holds it.  Two sockets may then both
+ * bind, but only one can listen, so EADDRINUSE comes from either call. */
+int proxy_listen_tcp(struct proxy *p, int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int one = 1;
+
+	p->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (p->listen_fd < 0)
+		return err_set("cannot create a TCP socket (%s): check the system's limits on open files",
+			       strerror(errno));
+	setsockopt(p->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(p->listen_fd, (struct sockaddr *)&a, sizeof a) == 0 && listen(p->listen_fd, 2) == 0) {
+		snprintf(p->where, sizeof p->where, "127.0.0.1:%d", port);
+		return 0;
+	}
+	int e = errno;
+
+	close(p->listen_fd);
+	p->listen_fd = -1;
+	if (e == EADDRINUSE)
+		return err_set("port %d on 127.0.0.1 is already in use: pick another with --gdb-port=PORT "
+			       "or stop what holds it", port);
+	return err_set("cannot use port %d on 127.0.0.1 (%s): pick another with --gdb-port=PORT", port,
+		       strerror(e));
 }
 
 void proxy_drop_client(struct proxy *p)
@@ -106,7 +140,7 @@ void proxy_close(struct proxy *p)
 	p->listen_fd = -1;
 	if (p->path[0])
 		unlink(p->path);
-	p->path[0] = '\0';
+	p->path[0] = p->where[0] = '\0';
 	if (p->dir[0])
 		rmdir(p->dir);
 	p->dir[0] = '\0';
@@ -179,6 +213,10 @@ int proxy_accept(struct proxy *p)
 		turn_away(fd);
 		return 0;
 	}
+	/* Each answer is one small write that gdb waits for: Nagle's
+	 * algorithm would hold it back until gdb acknowledged the last.  (On
+	 * a unix socket the call fails, and there is nothing to turn off.) */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	p->client_fd = fd;
 	p->rx_pos = p->rx_len = 0;
 	p->last_len = 0;

@@ -1,6 +1,6 @@
 /* proxy: the gdbstub bootscope serves to a gdb of the user's (see proxy.c).
  *
- *	proxy_init(&p); proxy_listen(&p, path);
+ *	proxy_init(&p); proxy_listen(&p, path) or proxy_listen_tcp(&p, port);
  *	poll p.listen_fd and p.client_fd; then proxy_accept() or proxy_next()
  *	answer each PROXY_PACKET (p.parser.pkt, p.parser.pkt_len) with proxy_send()
  *	proxy_close(&p);
@@ -15,6 +15,7 @@
 struct proxy {
 	int listen_fd, client_fd;	/* -1: none */
 	char path[108];			/* the socket file made, removed at close */
+	char where[120];		/* what gdb's target remote takes: path or 127.0.0.1:port */
 	char dir[92];			/* the private directory made for it, or "" */
 	struct rsp_parser parser;	/* gdb's packets; the last whole one in pkt */
 	char rx[4096];
@@ -36,6 +37,9 @@ void proxy_init(struct proxy *p);
  * only the user can enter), which only the user may connect to.  0, or
  * -1 with err_set() (something already there, a bad path). */
 int proxy_listen(struct proxy *p, const char *path);
+
+/* Serve on 127.0.0.1:port.  0, or -1 with err_set() (the port is taken). */
+int proxy_listen_tcp(struct proxy *p, int port);
 
 /* A gdb knocks: 1 if it is now the one attached, 0 if it was turned away
  * (one is attached already) or nobody was there, -1 on failure. */

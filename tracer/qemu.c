@@ -2,7 +2,7 @@
  *
  * Every start makes one private directory, bootscope.XXXXXX (mode 0700):
  *
- *	gdb.sock   the gdbstub's unix socket (absent with a TCP port)
+ *	gdb.sock   the gdbstub's unix socket
  *	qemu.err   QEMU's stderr; a file rather than a pipe, so a chatty QEMU
  *	           (-d ...) never blocks on a pipe nobody drains
  *	count.live the counting plugin's running total (with a plugin)
@@ -13,13 +13,6 @@
  *	QEMU MACHINE... -monitor none -serial stdio -S
  *	     -gdb unix:DIR/gdb.sock,server=on,wait=off -bios BIOS
  *	     [-kernel K] [-device loader,file=F,addr=A] [extra...]
- *
- * or, with a TCP port, -chardev socket,id=bootscope-gdb,fd=4,server=on,wait=off
- * -gdb chardev:bootscope-gdb: bootscope binds and listens on the port itself
- * and QEMU inherits the socket as fd 4.  The bind is the one atomic test
- * of who owns a port, so of several sessions started together exactly one
- * wins; had QEMU bound it, a loser's probe could reach the winner's QEMU
- * before its own QEMU failed (docs/qemu-gdbstub.md).
  *
  * with the board's machine arguments (-machine virt -nographic).
  * -nographic alone would multiplex the monitor onto the serial console
@@ -35,8 +28,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,11 +56,8 @@ static void sleep_ms(long ms)
 	nanosleep(&t, NULL);
 }
 
-/* The child moves its fds onto 0 to 4; sources above them never collide. */
-#define CHILD_FDS 5
-#define CHILD_LISTEN_FD 4	/* the fd=4 below */
-#define GDB_CHARDEV "bootscope-gdb"
-#define GDB_CHARDEV_OPTS "socket,id=" GDB_CHARDEV ",fd=4,server=on,wait=off,nodelay=on"
+/* The child moves its fds onto 0 to 3; sources above them never collide. */
+#define CHILD_FDS 4
 
 static int above_child_fds(int fd)
 {
@@ -169,42 +157,8 @@ const char *qemu_counts_path(const struct qemu *q, char *buf, size_t cap)
 	return buf;
 }
 
-static int port_msg(int port)
-{
-	return err_set("port %d on 127.0.0.1 is already in use: pick another with --gdb-port or stop what holds it",
-		       port);
-}
-
-/* The listening socket QEMU will inherit; -1 (err_set) if the port is
- * taken.  Like QEMU, SO_REUSEADDR: a port in TIME_WAIT is free, only a
- * listener holds it.  Two sockets may then both bind, but only one can
- * listen, so EADDRINUSE can come from either call. */
-static int port_take(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int one = 1, fd;
-
-	if (port <= 0 || port > 65535)
-		return err_set("gdb port %d is out of range: pick one between 1024 and 65535", port);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return err_set("cannot create a TCP socket (%s): check the system's limits on open files",
-			       strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && listen(fd, 1) == 0)
-		return fd;
-	if (errno == EADDRINUSE)
-		port_msg(port);
-	else
-		err_set("cannot use port %d on 127.0.0.1 (%s): pick another with --gdb-port", port,
-			strerror(errno));
-	close(fd);
-	return -1;
-}
-
 /* In the child, between fork and exec: only async-signal-safe calls. */
-static void child(char *const argv[], int in, int out, int errf, int status, int listen_fd, pid_t parent)
+static void child(char *const argv[], int in, int out, int errf, int status, pid_t parent)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
@@ -226,8 +180,6 @@ static void child(char *const argv[], int in, int out, int errf, int status, int
 	if (status != 3 && dup3(status, 3, O_CLOEXEC) < 0)
 		goto fail;
 	sfd = 3;
-	if (listen_fd >= 0 && dup2(listen_fd, CHILD_LISTEN_FD) < 0)
-		goto fail;
 	if (close_range(CHILD_FDS, ~0U, 0) < 0)
 		for (int fd = CHILD_FDS; fd < 1024; fd++)
 			close(fd);
@@ -310,39 +262,11 @@ static int probe_unix(const struct qemu *q)
 	return r;
 }
 
-/* The TCP port: bootscope listens on it, so connect() succeeds before QEMU
- * is up (the kernel queues the connection).  QEMU is up when it has
- * accepted that connection: for a listening socket TCP_INFO's
- * tcpi_unacked is the length of its accept queue. */
-static int probe_tcp(int listen_fd, int *client, int port)
-{
-	struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct tcp_info ti;
-	socklen_t len = sizeof ti;
-
-	if (*client < 0) {
-		*client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (*client < 0 || connect(*client, (struct sockaddr *)&in, sizeof in) < 0) {
-			if (*client >= 0)
-				close(*client);
-			*client = -1;
-			return -1;
-		}
-	}
-	if (getsockopt(listen_fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
-		return -1;
-	return ti.tcpi_state == TCP_LISTEN && ti.tcpi_unacked == 0 ? 0 : -1;
-}
-
-static int start_failed(struct qemu *q, int tcp, int port)
+static int start_failed(struct qemu *q)
 {
 	char why[sizeof q->last_err + 64];
 
-	if (tcp && (strstr(q->last_err, "Address already in use") ||
-		    strstr(q->last_err, "Failed to find an available port")))
-		port_msg(port);
-	else if (q->last_err[0])
+	if (q->last_err[0])
 		err_set("QEMU exited at start: %s (fix what it names and try again)", q->last_err);
 	else
 		err_set("%s at start without a message: run it by hand with the same options to see why",
@@ -350,7 +274,7 @@ static int start_failed(struct qemu *q, int tcp, int port)
 	return -1;
 }
 
-static int spawn(struct qemu *q, char *const argv[], int listen_fd)
+static int spawn(struct qemu *q, char *const argv[])
 {
 	/* /dev/null, the stderr file, the console pipe, the exec-status pipe */
 	int fd[6] = { -1, -1, -1, -1, -1, -1 }, ok, e;
@@ -371,7 +295,7 @@ static int spawn(struct qemu *q, char *const argv[], int listen_fd)
 	}
 	q->pid = fork();
 	if (q->pid == 0)
-		child(argv, fd[0], fd[3], fd[1], fd[5], listen_fd, parent);
+		child(argv, fd[0], fd[3], fd[1], fd[5], parent);
 	if (q->pid < 0) {
 		q->pid = 0;
 		err_set("cannot start QEMU (fork: %s): free some memory or processes and try again", strerror(errno));
@@ -413,7 +337,7 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 	static const char *const fixed[] = { "-monitor", "none", "-serial", "stdio", "-S" };
 	size_t nfixed = sizeof fixed / sizeof fixed[0], nmachine = 0;
 	char *gdb = NULL, *loader = NULL, *plugin = NULL, addr[32], **argv = NULL;
-	int argc = 0, tcp, r = -1, listen_fd = -1, client = -1;
+	int argc = 0, r = -1;
 	long deadline;
 
 	memset(q, 0, sizeof *q);
@@ -424,23 +348,12 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 		return err_set("qemu_start: no QEMU binary or machine given: this is a bug in the caller");
 	while (o->machine[nmachine])
 		nmachine++;
-	tcp = o->gdb_port != 0;
 	if (o->nextra < 0 || (o->nextra > 0 && !o->extra))
 		return err_set("qemu_start: %d extra arguments but no array: this is a bug in the caller", o->nextra);
-	if (tcp && (listen_fd = above_child_fds(port_take(o->gdb_port))) < 0)
+	if (make_dir(q) < 0)
 		return -1;
-	if (make_dir(q) < 0) {
-		if (listen_fd >= 0)
-			close(listen_fd);
-		return -1;
-	}
-	if (tcp) {
-		snprintf(q->endpoint, sizeof q->endpoint, "127.0.0.1:%d", o->gdb_port);
-		gdb = strdup("chardev:" GDB_CHARDEV);
-	} else {
-		snprintf(q->endpoint, sizeof q->endpoint, "unix:%s/%s", q->dir, SOCK_NAME);
-		gdb = opt_escaped("", q->endpoint, ",server=on,wait=off");
-	}
+	snprintf(q->endpoint, sizeof q->endpoint, "unix:%s/%s", q->dir, SOCK_NAME);
+	gdb = opt_escaped("", q->endpoint, ",server=on,wait=off");
 	snprintf(addr, sizeof addr, ",addr=0x%llx", (unsigned long long)o->loader_addr);
 	if (o->loader_file)
 		loader = opt_escaped("loader,file=", o->loader_file, addr);
@@ -457,8 +370,6 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 		ARG(o->machine[i]);
 	for (size_t i = 0; i < nfixed; i++)
 		ARG(fixed[i]);
-	if (tcp)
-		ARG("-chardev"), ARG(GDB_CHARDEV_OPTS);
 	ARG("-gdb"), ARG(gdb);
 	ARG("-bios"), ARG(o->bios ? o->bios : "default");
 	if (o->kernel)
@@ -471,16 +382,16 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 		ARG(o->extra[i]);
 #undef ARG
 	argv[argc] = NULL;
-	if (spawn(q, argv, listen_fd) < 0)
+	if (spawn(q, argv) < 0)
 		goto out;
 
 	deadline = clock_ms() + (timeout_ms > 0 ? timeout_ms : 5000);
 	for (;;) {
 		if (qemu_reap(q)) {
-			start_failed(q, tcp, o->gdb_port);
+			start_failed(q);
 			goto out;
 		}
-		if (tcp ? probe_tcp(listen_fd, &client, o->gdb_port) == 0 : probe_unix(q) == 0) {
+		if (probe_unix(q) == 0) {
 			r = o->plugin ? map_live(q) : 0;
 			break;
 		}
@@ -493,10 +404,6 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 		sleep_ms(5);
 	}
 out:
-	if (client >= 0)
-		close(client);
-	if (listen_fd >= 0)	/* QEMU's copy is the one that serves */
-		close(listen_fd);
 	if (r < 0)
 		qemu_stop(q);
 	free(gdb);

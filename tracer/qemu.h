@@ -3,7 +3,7 @@
  * QEMU runs as a child in its own process group (Ctrl-C in bootscope's
  * terminal reaches bootscope only; bootscope then calls qemu_stop) and dies
  * with bootscope even if bootscope is SIGKILLed.  Its gdbstub listens on a
- * unix socket in a private 0700 directory (or on 127.0.0.1:PORT), the guest's
+ * unix socket in a private 0700 directory, the guest's
  * serial console arrives byte for byte on a pipe, QEMU's monitor is off and
  * its stdin is /dev/null, so it never touches bootscope's terminal.  QEMU's
  * stderr goes to a file in the same directory, so a QEMU that dies can be
@@ -31,7 +31,6 @@ struct qemu_opts {
 	uint64_t loader_addr;
 	const char *const *extra;  /* appended verbatim: "-m", "256M", "-smp", "2", ... */
 	int nextra;
-	int gdb_port;              /* 0: private unix socket; else tcp on 127.0.0.1:PORT */
 	const char *plugin;        /* the counting plugin (plugin/count.c) to load, or NULL */
 };
 

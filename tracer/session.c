@@ -178,7 +178,7 @@ static int start(struct session *s, const struct session_opts *o)
 			.qemu = o->qemu ? o->qemu : s->board->qemu, .machine = s->board->machine,
 			.bios = o->bios, .kernel = load.qemu_kernel,
 			.loader_file = load.loader, .loader_addr = load.loader_addr,
-			.extra = o->qemu_args, .nextra = o->nqemu_args, .gdb_port = o->gdb_port,
+			.extra = o->qemu_args, .nextra = o->nqemu_args,
 			.plugin = o->plugin,
 		};
 		s->own_qemu = 1;

@@ -46,7 +46,6 @@ struct session_opts {
 	const char *qemu;		/* QEMU binary; NULL: the board's */
 	const char *const *qemu_args;	/* extra QEMU arguments */
 	int nqemu_args;
-	int gdb_port;			/* 0: private unix socket */
 	int timeout_ms;			/* for one gdbstub reply */
 	const char *plugin;		/* the counting plugin to load into QEMU, or NULL */
 	int story;			/* record the boot's story (session_story.c) */
@@ -414,11 +413,12 @@ struct session_gdb_io {
 	void *ctx;
 };
 
-enum { SESSION_GDB_REPLIED, SESSION_GDB_RUNNING, SESSION_GDB_DETACHED };
+enum { SESSION_GDB_REPLIED, SESSION_GDB_RUNNING, SESSION_GDB_DETACHED, SESSION_GDB_KILLED };
 
 /* One request of gdb's (its payload): answered through io (REPLIED), or
  * the machine runs for gdb (RUNNING: session_gdb_stopped answers once
- * session_poll says it stopped), or gdb detached (DETACHED, answered).
+ * session_poll says it stopped), or gdb detached (DETACHED, answered), or
+ * killed the machine, which was reset and starts again (KILLED, answered).
  * -1 with err_set() if the machine could not be asked. */
 int session_gdb_packet(struct session *s, const char *pkt, size_t len, const struct session_gdb_io *io);
 

@@ -13,7 +13,10 @@
  * story's too, and for 'D' let the guest run: '?' is answered with the
  * last stop, and for 'D' gdb's breakpoints are taken out here and the
  * machine stays where it is for the screen), and QStartNoAckMode (the
- * session keeps its acknowledgements with QEMU).
+ * session keeps its acknowledgements with QEMU).  gdb's kill ('k', vKill)
+ * would end QEMU and with it the screen: a QEMU of bootscope's is reset
+ * instead, as the r key does, and the boot starts again; the user's own
+ * QEMU (--attach) gets the kill as gdb sent it.
  */
 #include "session.h"
 
@@ -158,6 +161,13 @@ int session_gdb_packet(struct session *s, const char *pkt, size_t len, const str
 		if (drop_gdb_breaks(s) < 0)
 			return -1;
 		return say(io, "OK") < 0 ? -1 : SESSION_GDB_DETACHED;
+	}
+	if (s->own_qemu && ((len == 1 && pkt[0] == 'k') || (len >= 5 && memcmp(pkt, "vKill", 5) == 0))) {
+		if (drop_gdb_breaks(s) < 0 || session_restart(s) < 0)
+			return -1;
+		forget(s);
+		/* 'k' has no answer; vKill's is OK. */
+		return pkt[0] == 'v' && say(io, "OK") < 0 ? -1 : SESSION_GDB_KILLED;
 	}
 	if (len >= 1 && (pkt[0] == 'Z' || pkt[0] == 'z') && parse_z(pkt, len, &type, &addr) == 0 && type <= 1) {
 		int rc = pkt[0] == 'Z' ? target_run_break_insert(&s->target, addr, type, SESSION_BP_GDB)

@@ -615,19 +615,11 @@ int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *ca
 	leave_escape();
 	resize(&u);
 
-	struct proxy proxy;
-
-	proxy_init(&proxy);
-	if (o->gdb) {
+	if (o->proxy) {
 		char msg[200];
 
-		if (proxy_listen(&proxy, o->gdb_socket) < 0) {
-			rc = -1;
-			endwin();
-			goto out;
-		}
-		u.proxy = &proxy;
-		snprintf(msg, sizeof msg, "for your gdb: target remote %s", proxy.path);
+		u.proxy = o->proxy;
+		snprintf(msg, sizeof msg, "for your gdb: target remote %s", u.proxy->where);
 		say(&u, 0, msg);
 	}
 	session_view_code(s);	/* the code panel draws from what is fetched at stops */
@@ -637,7 +629,6 @@ int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *ca
 
 	endwin();
 	sig_crash_screen(NULL);
-	proxy_close(&proxy);
 out:
 	lesson_free(u.lessons);
 	if (u.have_profile)

@@ -11,6 +11,7 @@
 
 #include <signal.h>
 
+#include "proxy.h"
 #include "session.h"
 
 #define UI_MIN_COLS 80
@@ -19,8 +20,7 @@
 struct ui_opts {
 	const char *lessons;	/* walkthrough/lessons.txt, or NULL */
 	const char *lang;	/* "en" or "zh"; NULL: from the locale */
-	int gdb;		/* serve a gdbstub for the user's gdb (--gdb-socket) */
-	const char *gdb_socket;	/* ... there; NULL: in a new private directory */
+	struct proxy *proxy;	/* listening for the user's gdb (--gdb-port, --gdb-socket), or NULL */
 };
 
 /* Before anything starts: is there a terminal, and is it big enough?

@@ -112,6 +112,9 @@ void ui_gdb_read(struct ui_screen *u)
 				 * acknowledges the answer. */
 				u->gdb_detached = 1;
 				ui_say(u, 0, "gdb detached: the keys are yours again");
+			} else if (rc == SESSION_GDB_KILLED) {
+				u->code_follow = 1;
+				ui_say(u, 0, "gdb killed the machine: bootscope started it again at the reset vector");
 			}
 			break;
 		}

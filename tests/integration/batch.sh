@@ -193,32 +193,4 @@ for how in timeout SIGTERM; do
 	check_clean "$how"
 done
 
-# ---- --gdb-port: several sessions started together on one port --------------
-# bootscope takes the port itself before QEMU starts, so exactly one of them
-# wins and the others say the port is taken, instead of one talking to
-# another's QEMU.  -name puts $tmp in each QEMU's command line for check_clean.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-race=()
-for i in 1 2 3; do
-	timeout -k 2 30 "$BOOTSCOPE" --batch --json --gdb-port="$port" --qemu-arg -name --qemu-arg "$tmp/race$i" \
-		"$KERNEL" >"$tmp/race$i.out" 2>"$tmp/race$i.err" </dev/null &
-	race+=($!)
-done
-won=0 lost=0
-for i in 1 2 3; do
-	wait "${race[$((i - 1))]}"
-	r=$?
-	if [ "$r" = 0 ] && python3 -c 'import json, sys; assert len(json.load(open(sys.argv[1]))["stages"]) == 3' "$tmp/race$i.out" 2>/dev/null &&
-		[ ! -s "$tmp/race$i.err" ]; then
-		won=$((won + 1))
-	elif [ "$r" = 1 ] && [ "$(cat "$tmp/race$i.err")" = "bootscope: port $port on 127.0.0.1 is already in use: pick another with --gdb-port or stop what holds it" ]; then
-		lost=$((lost + 1))
-	else
-		echo "# session $i: status $r, stderr: $(cat "$tmp/race$i.err")"
-	fi
-done
-check_eq "--gdb-port race: one of three sessions walks the whole boot" "$won" 1
-check_eq "--gdb-port race: the other two say the port is taken" "$lost" 2
-check_clean "--gdb-port race"
-
 check_done

@@ -33,9 +33,11 @@ for t in nan 0 abc; do
 	expect "--reply-timeout $t" 2 "--reply-timeout wants seconds.*not \"$t\"" 3000 --batch --reply-timeout "$t" "$KERNEL"
 done
 expect "two kernels" 2 'one kernel at a time.*--help' 3000 --batch "$KERNEL" "$KERNEL"
+expect "--gdb-port with --batch" 2 '--gdb-port is for the screen: gdb drives, the screen follows' 3000 \
+	--batch --gdb-port=26000 "$KERNEL"
+expect "--gdb-port and --gdb-socket" 2 '--gdb-port or --gdb-socket: choose one' 3000 --gdb-port --gdb-socket "$KERNEL"
+expect "--gdb-port=0" 2 '--gdb-port wants a port number from 1 to 65535, not "0"' 3000 --gdb-port=0 "$KERNEL"
 # Options that shape the QEMU bootscope starts mean nothing with --attach.
-expect "--attach with --gdb-port" 2 '--gdb-port is for a QEMU that bootscope starts: drop it with --attach' 3000 \
-	--batch --attach 127.0.0.1:1 --gdb-port=26000
 expect "--attach with --qemu" 2 '--qemu is for a QEMU that bootscope starts' 3000 --batch --attach 127.0.0.1:1 --qemu /bin/true
 expect "--attach with --qemu-arg" 2 '--qemu-arg is for a QEMU that bootscope starts' 3000 \
 	--batch --attach 127.0.0.1:1 --qemu-arg -m --qemu-arg 256M

@@ -1,9 +1,10 @@
-# Your gdb, our screen: bootscope --gdb-socket serves a gdbstub for the
-# user's own gdb-multiarch.  gdb reads the same machine through it as it
-# reads from QEMU directly, its breakpoints and steps land where they
-# should, the screen follows its stops, keys that would move the machine
-# wait while it drives, a second gdb is turned away, Ctrl-C interrupts a
-# running guest, and after `detach` the keys are the screen's again.
+# Your gdb, our screen: bootscope --gdb-port and --gdb-socket serve a
+# gdbstub for the user's own gdb-multiarch.  gdb reads the same machine
+# through it as it reads from QEMU directly, everything a gdb session does
+# prints the same both ways, the screen follows its stops, keys that would
+# move the machine wait while it drives, a second gdb is turned away,
+# Ctrl-C interrupts a running guest, and after `detach` the keys are the
+# screen's again.
 . "$TOP/tests/lib/check.sh"
 . "$TOP/tests/lib/tui.sh"
 
@@ -23,6 +24,7 @@ qemu_down() {
 	pkill -KILL -P "$qbg" 2>/dev/null
 	wait "$qbg" 2>/dev/null
 }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # The same gdb commands, first against a QEMU of the test's own, then
 # through bootscope: the registers at the three stage entries, and the pc
@@ -87,7 +89,8 @@ check "q: the socket is gone" test ! -e "$sock"
 check_clean "gdb"
 
 # The gdbscripts work through it unchanged: boot-walk prints the same
-# through bootscope as on QEMU directly.
+# through bootscope's TCP port (make trace-gdb + make gdb) as on QEMU
+# directly.
 walk() {	# SOCKET OUT
 	timeout -k 2 60 gdb-multiarch -batch -nx -x "$TOP/gdbscripts/bootscope.gdb" -ex "target remote $1" \
 		-ex boot-walk -ex detach "$KERNEL" 2>&1 |
@@ -99,15 +102,101 @@ walk() {	# SOCKET OUT
 qemu_up "$files/direct2.sock"
 walk "$files/direct2.sock" "$files/walk.direct"
 qemu_down
-tui_start 110x34 -- --gdb-socket="$sock" "$KERNEL"
+port=$(free_port)
+tui_start 110x34 -- --gdb-port="$port" "$KERNEL"
 check_screen "boot-walk: up" '^ pc 0x1000 '
-walk "$sock" "$files/walk.proxy"
+check_screen "--gdb-port: the screen says what to give gdb" "for your gdb: target remote 127.0.0.1:$port"
+walk "127.0.0.1:$port" "$files/walk.proxy"
 check_match "boot-walk directly: it walked the three stages" "$(cat "$files/walk.direct")" 'stage 3'
 check_eq "boot-walk through bootscope prints the same as directly" "$(cat "$files/walk.proxy")" "$(cat "$files/walk.direct")"
 check_screen "boot-walk: the screen followed it to the kernel" '^ pc 0x80200000 '
 tui_keys q
 tui_exit_status
 check_eq "boot-walk, q: exits 0" "$rc" 0
+
+# Everything else a gdb session does, the same through bootscope as on
+# QEMU directly: CSRs and priv, x/i, hbreak, break, nexti, stepi N, memory
+# and register writes, a watchpoint, a monitor command, disconnect and
+# connecting again, kill; and target extended-remote.  Killed through
+# bootscope, the machine is reset and the screen stays (QEMU directly
+# ends), and what gdb prints is the same.
+cat >"$files/all.gdb" <<'EOF'
+set pagination off
+set confirm off
+info registers pc sp priv mstatus misa mtvec
+x/4i $pc
+hbreak *0x80000000
+continue
+info registers pc priv
+delete
+break *0x80200000
+continue
+info registers pc priv sstatus
+nexti
+stepi 3
+info registers pc sp
+x/8xb 0x80200000
+set {int}0x80206000 = 0x12345678
+x/wx 0x80206000
+set $t0 = 0x1234
+info registers t0
+watch lines_printed
+continue
+info registers pc
+delete
+monitor info status
+EOF
+session() {	# REMOTE OUT
+	timeout -k 2 60 gdb-multiarch -batch -nx -ex "target remote $1" -x "$files/all.gdb" -ex disconnect \
+		-ex "target remote $1" -ex 'info registers pc' -ex kill "$KERNEL" >"$2" 2>&1
+}
+extended() {	# REMOTE OUT
+	timeout -k 2 60 gdb-multiarch -batch -nx -ex "target extended-remote $1" -ex 'info registers pc' \
+		-ex 'break *0x80200000' -ex continue -ex 'info registers pc priv' -ex kill -ex 'info registers pc' \
+		"$KERNEL" >"$2" 2>&1
+}
+qemu_up "$files/direct3.sock"
+session "$files/direct3.sock" "$files/all.direct"
+qemu_down
+qemu_up "$files/direct4.sock"
+extended "$files/direct4.sock" "$files/ext.direct"
+qemu_down
+port=$(free_port)
+tui_start 110x34 -- --gdb-port="$port" "$KERNEL"
+check_screen "a whole gdb session: up" '^ pc 0x1000 '
+session "127.0.0.1:$port" "$files/all.proxy"
+check_match "a whole gdb session directly: the watchpoint fired" "$(cat "$files/all.direct")" 'New value = 1'
+check_match "...the monitor answered" "$(cat "$files/all.direct")" 'VM status: paused'
+check_match "...and kill ended it" "$(tail -1 "$files/all.direct")" 'killed\]$'
+check_eq "a whole gdb session through bootscope prints the same as directly" \
+	"$(cat "$files/all.proxy")" "$(cat "$files/all.direct")"
+check_screen "kill through bootscope: the machine starts again at the reset vector" '^ pc 0x1000 '
+check_screen "...and the screen stays, the keys the user's" 'gdb went away: the keys are yours again'
+extended "127.0.0.1:$port" "$files/ext.proxy"
+check_match "target extended-remote directly: the breakpoint at the kernel's entry" "$(cat "$files/ext.direct")" '^pc +0x80200000'
+check_eq "target extended-remote through bootscope prints the same as directly" \
+	"$(cat "$files/ext.proxy")" "$(cat "$files/ext.direct")"
+tui_keys s
+check_screen "after both: s steps on the screen again" 'stepped 1 instruction'
+tui_keys q
+tui_exit_status
+check_eq "a whole gdb session, q: exits 0" "$rc" 0
+check_clean "gdb, a whole session"
+
+# A port that is taken: said in one line before QEMU starts.
+python3 -c 'import socket, time; s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+print(s.getsockname()[1], flush=True); time.sleep(60)' >"$files/held" </dev/null &
+holder=$!
+tui_wait_file "$files/held" 10 || not_ok "a listener of the test's own holds a port"
+port=$(cat "$files/held")
+tui_start 110x34 -- --gdb-port="$port" "$KERNEL"
+tui_exit_status
+check_eq "--gdb-port on a port that is taken: exit 1" "$rc" 1
+check_eq "...says so in one line" "$(cat "$files/bs.err")" \
+	"bootscope: port $port on 127.0.0.1 is already in use: pick another with --gdb-port=PORT or stop what holds it"
+check_clean "--gdb-port taken"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
 
 # Ctrl-C from gdb's side (0x03) stops a guest that runs forever.
 tui_start 110x34 -- --gdb-socket="$sock" "$files/k/spin.elf"

@@ -17,7 +17,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -40,19 +39,13 @@ static char base[64];
 static int gdb_connect(const char *endpoint)
 {
 	struct sockaddr_un u = { .sun_family = AF_UNIX };
-	struct sockaddr_in in = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd, r;
+	int fd;
 
-	if (strncmp(endpoint, "unix:", 5) == 0) {
-		snprintf(u.sun_path, sizeof u.sun_path, "%s", endpoint + 5);
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		r = connect(fd, (struct sockaddr *)&u, sizeof u);
-	} else {
-		in.sin_port = htons((uint16_t)atoi(strchr(endpoint, ':') + 1));
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		r = connect(fd, (struct sockaddr *)&in, sizeof in);
-	}
-	if (r < 0) {
+	if (strncmp(endpoint, "unix:", 5) != 0)
+		return -1;
+	snprintf(u.sun_path, sizeof u.sun_path, "%s", endpoint + 5);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&u, sizeof u) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -217,52 +210,6 @@ static void test_exits_at_start(void)
 	CHECK_EQ_U64(count_in(base, "bootscope."), 0);
 }
 
-static int listener(int *port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 1) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
-		close(fd);
-		return -1;
-	}
-	*port = ntohs(a.sin_port);
-	return fd;
-}
-
-static void test_tcp(void)
-{
-	struct qemu_opts o = virt_opts();
-	struct qemu q;
-	char want[160], buf[4096];
-	int held, fd;
-
-	held = listener(&o.gdb_port);
-	CHECK(held >= 0);
-	CHECK(qemu_start(&q, &o, 5000) == -1);
-	snprintf(want, sizeof want, "port %d on 127.0.0.1 is already in use: pick another with --gdb-port "
-		 "or stop what holds it", o.gdb_port);
-	CHECK_EQ_STR(err_msg(), want);
-	CHECK_EQ_U64(count_in(base, "bootscope."), 0);
-	/* Free it, and the same port now works. */
-	close(held);
-	if (!CHECK(qemu_start(&q, &o, 5000) == 0)) {
-		printf("# %s\n", err_msg());
-		return;
-	}
-	snprintf(want, sizeof want, "127.0.0.1:%d", o.gdb_port);
-	CHECK_EQ_STR(q.endpoint, want);
-	fd = gdb_connect(q.endpoint);
-	CHECK(fd >= 0);
-	send_pkt(fd, "?");
-	CHECK(wait_for(fd, NULL, "T05", "S05", buf, sizeof buf, 3000));
-	close(fd);
-	qemu_stop(&q);
-	CHECK_EQ_U64(count_in(base, "bootscope."), 0);
-}
-
 /* A comma in the file name must survive QEMU's option parser. */
 static void test_loader_and_extra(void)
 {
@@ -416,7 +363,6 @@ int main(void)
 	test_default_start();
 	test_not_found();
 	test_exits_at_start();
-	test_tcp();
 	test_loader_and_extra();
 	test_exit_and_kill();
 	test_parent_death();
