@@ -9,13 +9,18 @@ blocks for authors; in short:
   ```console      $ COMMAND lines, run by bash from the top of the
                   repository; the lines after one are its output.
   ```gdb          `$ make gdb` starts a session (the test runs `make debug`
-                  in the background first); `(gdb) COMMAND` lines are typed
-                  into it, the lines after one are its output.  A gdb block
-                  without `$ make gdb` goes on with the chapter's session.
+                  in the background first, unless the open tui session's
+                  bootscope serves gdb: `make trace-gdb`, `--gdb-port`);
+                  `(gdb) COMMAND` lines are typed into it one by one, the
+                  lines after one are its output.  A gdb block without
+                  `$ make gdb` goes on with the chapter's session.
   ```tui          `$ COMMAND` starts bootscope in a 120x40 tmux window; a
                   line of [keys] presses them; the other lines must be on
                   the screen after the keys before them.  A tui block
                   without `$` goes on with the chapter's session.
+
+  The blocks run in the chapter's order; a gdb and a tui session may be
+  open together, so a screen shows what the gdb commands before it did.
   ```LANG file=P  an excerpt of the file P (C, ld, asm...): its lines must
                   be in P, one after another.
 
@@ -39,6 +44,7 @@ Prints "ok - ..." / "not ok - FILE:LINE: ..." lines for tests/run.
 """
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -50,6 +56,7 @@ WALK = os.path.join(TOP, "walkthrough")
 CMD_TIMEOUT = 90        # seconds for one console command
 BG_TIMEOUT = 30         # a ^-stopped command: until its output appears
 GDB_TIMEOUT = 120       # one whole gdb session
+GDB_CMD_TIMEOUT = 60    # one gdb command (a continue runs the boot)
 SCREEN_TIMEOUT = 15     # a tui screen to show what the block says
 TUI_SIZE = (120, 40)
 LANGS = {".md": "en", ".zh-CN.md": "zh"}
@@ -416,73 +423,144 @@ def check_file(block):
 
 # ---- gdb sessions -----------------------------------------------------------
 
-def run_gdb_session(blocks, env):
-    """One `make debug` + `make gdb`, fed every (gdb) command of the
-    session's blocks; then each command's output is checked."""
-    items = []                  # (block, lineno, command, expected)
-    head = None
-    for b in blocks:
-        lines = b.lines
-        if b is blocks[0]:
+class GdbSession:
+    """`make gdb`, typed into one command at a time as a reader does, each
+    answered (up to its `echo @@walk N` marker) before the chapter goes
+    on, so a tui block after a gdb block sees what those commands did.
+    gdb talks to `make debug`, or, when the open tui session's bootscope
+    serves gdb (`make trace-gdb`, `--gdb-port`), to that bootscope."""
+
+    def __init__(self, env, tui):
+        self.env, self.p, self.qemu, self.dead, self.n, self.buf = env, None, None, False, 0, b""
+        self.beside = tui if tui and tui.cmd and ("make trace-gdb" in tui.cmd or "--gdb-port" in tui.cmd) \
+            else None
+
+    def run_block(self, b):
+        if self.dead:
+            return
+        lines, first = b.lines, self.n == 0
+        if first:
             if not lines or not lines[0][1].startswith("$ make gdb"):
                 not_ok("%s: a gdb session starts with `$ make gdb`" % b.where())
+                self.dead = True
                 return
-            head = (b, lines[0][0], [])
-            rest = lines[1:]
-            while rest and not rest[0][1].startswith("(gdb) "):
-                head[2].append(rest[0])
-                rest = rest[1:]
-            lines = rest
+            n0, head, lines = lines[0][0], [], lines[1:]
+            while lines and not lines[0][1].startswith("(gdb) "):
+                head.append(lines[0])
+                lines = lines[1:]
         fake = Block(b.path, b.line, b.info)
         fake.lines = lines
         cmds, bad = split_commands(fake, "(gdb) ")
         if cmds is None:
             not_ok("%s: output before the first `(gdb) command`" % b.where(bad))
+            self.dead = True
             return
-        items += [(b, n, c, e) for n, c, e, _, _ in cmds]
+        if first:
+            self.where = b.where(n0)
+            if not self.start() or not self.check(b, n0, "$ make gdb", head, None):
+                self.dead = True
+                return
+        for n, c, e, _, _ in cmds:
+            if not self.check(b, n, "(gdb) " + c, e, c):
+                self.dead = True
+                return
 
-    env = dict(env, GDBPORT=str(free_port()))
-    log = os.path.join(TMP, "debug.out")
-    with open(log, "wb") as f:
-        qemu = subprocess.Popen(["make", "debug"], cwd=TOP, env=env, stdin=subprocess.DEVNULL,
-                                stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
+    def start(self):
+        port = int(self.env["GDBPORT"]) if self.beside else free_port()
+        self.env = dict(self.env, GDBPORT=str(port))
+        log = os.path.join(TMP, "debug.out")
+        if not self.beside:
+            with open(log, "wb") as f:
+                self.qemu = subprocess.Popen(["make", "debug"], cwd=TOP, env=self.env,
+                                             stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT,
+                                             start_new_session=True)
         deadline = time.time() + 20
-        while time.time() < deadline and not listening(int(env["GDBPORT"])) and qemu.poll() is None:
+        while time.time() < deadline and not listening(port) and (self.beside or self.qemu.poll() is None):
             time.sleep(0.05)
-        if not listening(int(env["GDBPORT"])):
-            with open(log, "rb") as f:
-                not_ok("%s: `make debug` did not open its gdbstub" % head[0].where(head[1]),
-                       f.read().decode("utf-8", "replace"))
-            return
-        script = "".join("echo @@walk %d\\n\n%s\n" % (i, c) for i, (_, _, c, _) in enumerate(items))
-        script += "echo @@walk end\\n\nkill\nquit\n"
-        p = subprocess.Popen(["make", "gdb"], cwd=TOP, env=env, stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        if not listening(port):
+            if self.beside:
+                not_ok("%s: `%s` serves no gdb on 127.0.0.1:$GDBPORT" % (self.where, self.beside.cmd),
+                       "the screen:\n" + self.beside.t.screen())
+            else:
+                with open(log, "rb") as f:
+                    not_ok("%s: `make debug` did not open its gdbstub" % self.where,
+                           f.read().decode("utf-8", "replace"))
+            return False
+        self.p = subprocess.Popen(["make", "gdb"], cwd=TOP, env=self.env, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        self.deadline = time.time() + GDB_TIMEOUT
+        return True
+
+    def check(self, b, n, what, expected, cmd):
+        """Type cmd (None: nothing, for what gdb prints as it starts) and
+        check its answer; False if the session cannot go on."""
+        if self.p is None:
+            not_ok("%s: `%s`: the session ended before it" % (b.where(n), what))
+            return True
+        self.n += 1
+        self.type("" if cmd is None else cmd + "\n")
+        self.type("echo @@walk %d\\n\n" % self.n)
+        # Not only at a line's start: output without a last newline
+        # (`echo x`) runs into the marker.
+        out, end = self.read(re.compile(rb"(?:\(gdb\) )*@@walk %d\n" % self.n),
+                             min(time.time() + GDB_CMD_TIMEOUT, self.deadline))
+        if end == "late":
+            not_ok("%s: `%s`: no answer in %d s (or the session's %d s are over)"
+                   % (b.where(n), what, GDB_CMD_TIMEOUT, GDB_TIMEOUT), out)
+            stop_group(self.p, signal.SIGKILL)
+            self.p = None
+            return False
+        # A command that ends gdb (quit) still has its output checked.
+        report(b, n, what, expected, out)
+        if end == "ended":
+            stop_group(self.p)
+            self.p = None
+        return True
+
+    def type(self, text):
         try:
-            out, _ = p.communicate(script.encode(), timeout=GDB_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            stop_group(p, signal.SIGKILL)
-            out, _ = p.communicate()
-            not_ok("%s: the gdb session did not end in %d s" % (head[0].where(head[1]), GDB_TIMEOUT),
-                   out.decode("utf-8", "replace"))
-            return
-        stop_group(p)
-    finally:
-        stop_group(qemu)
-    out = out.decode("utf-8", "replace")
-    # gdb prints its prompt before reading each line from the pipe.
-    out = re.sub(r"(?m)^(\(gdb\) )+", "", out)
-    parts = re.split(r"(?m)^@@walk (\d+|end)\n", out)
-    by_index = {}
-    for k in range(1, len(parts) - 1, 2):
-        by_index[parts[k]] = parts[k + 1]
-    report(head[0], head[1], "$ make gdb", head[2], parts[0])
-    for i, (b, n, c, e) in enumerate(items):
-        if str(i) not in by_index:
-            not_ok("%s: `(gdb) %s`: the session ended before it" % (b.where(n), c), out)
-            continue
-        report(b, n, "(gdb) " + c, e, by_index[str(i)])
+            self.p.stdin.write(text.encode())
+            self.p.stdin.flush()
+        except OSError:
+            pass            # gdb has ended: read() says so
+
+    def read(self, rx, deadline):
+        """gdb's output up to rx (None: up to its end), its prompts
+        dropped, and how it ended: "found" rx, "ended" or "late"."""
+        fd = self.p.stdout.fileno()
+        poll = select.poll()
+        poll.register(fd, select.POLLIN)
+        while True:
+            m = rx.search(self.buf) if rx else None
+            if m:
+                out, self.buf, end = self.buf[:m.start()], self.buf[m.end():], "found"
+                break
+            left = deadline - time.time()
+            data = os.read(fd, 65536) if left > 0 and poll.poll(left * 1000) else None
+            if not data:
+                out, self.buf, end = self.buf, b"", "late" if data is None else "ended"
+                break
+            self.buf += data
+        # gdb prints its prompt before reading each line from the pipe.
+        return re.sub(r"(?m)^(\(gdb\) )+", "", out.decode("utf-8", "replace")), end
+
+    def close(self):
+        if self.p:
+            # On quit gdb detaches from a target it attached to, so the
+            # bootscope it ran beside stays up for the tui blocks after.
+            self.type("quit\n" if self.beside else "kill\nquit\n")
+            try:
+                self.p.stdin.close()
+            except OSError:
+                pass
+            out, end = self.read(None, time.time() + 10)
+            if end == "late":
+                not_ok("%s: gdb did not quit in 10 s" % self.where, out)
+            stop_group(self.p)
+            self.p = None
+        if self.qemu:
+            stop_group(self.qemu)
+            self.qemu = None
 
 
 # ---- tui sessions -----------------------------------------------------------
@@ -507,8 +585,10 @@ class Tmux:
         # The pane stays after the program ends, saying how it ended, so a
         # failure shows its last screen.
         wrapped = "%s; echo \"[exited with status $?]\"; sleep %d" % (local_cmd(cmd), GDB_TIMEOUT)
+        # GDBPORT said outright: a gdb session beside this bootscope
+        # connects to that port, whatever environment the server kept.
         self.tmux("new-session", "-d", "-x", str(TUI_SIZE[0]), "-y", str(TUI_SIZE[1]), "-s", "walk",
-                  "-c", TOP, wrapped)
+                  "-e", "GDBPORT=" + self.env["GDBPORT"], "-c", TOP, wrapped)
         self.started = True
         self.pane_pid = int(self.tmux("display-message", "-p", "-t", "walk", "#{pane_pid}").stdout)
 
@@ -601,50 +681,66 @@ def screen_has(screen, expected):
     return missing
 
 
-def run_tui_session(blocks, env):
-    t = Tmux(env)
-    try:
-        for b in blocks:
-            steps, cur = [], None      # (lineno, keys or None, [expected])
-            for n, line in b.lines:
-                if line.startswith("$ "):
-                    if b is not blocks[0] or steps:
-                        not_ok("%s: `$ command` only as the first line of a session's first block"
-                               % b.where(n))
-                        return
-                    cur = [n, line, []]
-                    steps.append(cur)
-                elif KEYS_LINE.match(line):
-                    cur = [n, line.strip(), []]
-                    steps.append(cur)
-                elif line.strip():
-                    if cur is None:
-                        not_ok("%s: screen text before any `$ command` or [key]" % b.where(n))
-                        return
-                    cur[2].append((n, line))
-            for n, what, expected in steps:
-                if what.startswith("$ "):
-                    t.start(what[2:])
-                else:
-                    t.keys(what)
-                if not expected:
-                    # Nothing to wait for: give the keys time to land, so
-                    # an Esc is not read together with the next key.
-                    time.sleep(0.2)
-                deadline = time.time() + SCREEN_TIMEOUT
-                while True:
-                    screen = t.screen()
-                    missing = screen_has(screen, expected)
-                    if not missing or time.time() > deadline:
-                        break
-                    time.sleep(0.05)
-                if missing:
-                    not_ok("%s: after `%s` the screen does not show line %d: %r"
-                           % (b.where(n), what, missing[0][0], missing[0][1]), "the screen:\n" + screen)
-                else:
-                    ok("%s: after `%s` the screen shows what the chapter says" % (b.where(n), what))
-    finally:
-        t.stop()
+class TuiSession:
+    """bootscope in tmux, started by the `$ command` of the session's first
+    block; the later blocks press keys in it."""
+
+    def __init__(self, env):
+        self.t, self.cmd, self.blocks, self.dead = Tmux(env), None, 0, False
+
+    def run_block(self, b):
+        if self.dead:
+            return
+        self.blocks += 1
+        steps, cur = [], None      # (lineno, keys or None, [expected])
+        for n, line in b.lines:
+            if line.startswith("$ "):
+                if self.blocks > 1 or steps:
+                    not_ok("%s: `$ command` only as the first line of a session's first block"
+                           % b.where(n))
+                    self.dead = True
+                    return
+                cur = [n, line, []]
+                steps.append(cur)
+            elif KEYS_LINE.match(line):
+                cur = [n, line.strip(), []]
+                steps.append(cur)
+            elif line.strip():
+                if cur is None:
+                    not_ok("%s: screen text before any `$ command` or [key]" % b.where(n))
+                    self.dead = True
+                    return
+                cur[2].append((n, line))
+        t = self.t
+        for n, what, expected in steps:
+            if what.startswith("$ "):
+                self.cmd = what[2:]
+                t.start(self.cmd)
+            elif not t.started:
+                not_ok("%s: a tui session starts with `$ command`" % b.where(n))
+                self.dead = True
+                return
+            else:
+                t.keys(what)
+            if not expected:
+                # Nothing to wait for: give the keys time to land, so
+                # an Esc is not read together with the next key.
+                time.sleep(0.2)
+            deadline = time.time() + SCREEN_TIMEOUT
+            while True:
+                screen = t.screen()
+                missing = screen_has(screen, expected)
+                if not missing or time.time() > deadline:
+                    break
+                time.sleep(0.05)
+            if missing:
+                not_ok("%s: after `%s` the screen does not show line %d: %r"
+                       % (b.where(n), what, missing[0][0], missing[0][1]), "the screen:\n" + screen)
+            else:
+                ok("%s: after `%s` the screen shows what the chapter says" % (b.where(n), what))
+
+    def close(self):
+        self.t.stop()
 
 
 # ---- lessons ----------------------------------------------------------------
@@ -798,26 +894,30 @@ def main():
         quoted["en"].update(canon_key(q.key) for q in en_quotes)
         quoted["zh"].update(canon_key(q.key) for q in zh_quotes)
 
-        # Run the English blocks: console ones each on its own, gdb and tui
-        # ones as sessions.
+        # Run the English blocks in the chapter's order: console ones each
+        # on its own, gdb and tui ones in a session of their kind (one of
+        # each may be open), which a block starting with `$ ` begins anew.
         env = env_for_commands()
         env["GDBPORT"] = str(free_port())
-        sessions = {"gdb": [], "tui": []}
-        for b in en_blocks:
-            if b.kind == "console":
-                check_console(b, env)
-            elif "file" in b.attrs:
-                check_file(b)
-            elif b.kind in sessions:
-                starts = b.lines and b.lines[0][1].startswith("$ ")
-                if starts and sessions[b.kind]:
-                    (run_gdb_session if b.kind == "gdb" else run_tui_session)(sessions[b.kind], env)
-                    sessions[b.kind] = []
-                sessions[b.kind].append(b)
-        if sessions["gdb"]:
-            run_gdb_session(sessions["gdb"], env)
-        if sessions["tui"]:
-            run_tui_session(sessions["tui"], env)
+        sessions = {}
+        try:
+            for b in en_blocks:
+                if b.kind == "console":
+                    check_console(b, env)
+                elif "file" in b.attrs:
+                    check_file(b)
+                elif b.kind in ("gdb", "tui"):
+                    if b.kind not in sessions or b.lines and b.lines[0][1].startswith("$ "):
+                        if b.kind in sessions:
+                            sessions.pop(b.kind).close()
+                        sessions[b.kind] = TuiSession(env) if b.kind == "tui" else \
+                            GdbSession(env, sessions.get("tui"))
+                    sessions[b.kind].run_block(b)
+        finally:
+            # gdb first: it may be attached to the tui session's bootscope.
+            for kind in ("gdb", "tui"):
+                if kind in sessions:
+                    sessions.pop(kind).close()
         print("# %s: %.1f s" % (name, time.time() - t0), flush=True)
 
     for lang in ("en", "zh") if not only else ():
