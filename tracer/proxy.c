@@ -129,6 +129,7 @@ void proxy_drop_client(struct proxy *p)
 	p->client_fd = -1;
 	p->rx_pos = p->rx_len = 0;
 	p->last_len = 0;
+	p->ack_owed = 0;
 	rsp_init(&p->parser);
 }
 
@@ -230,11 +231,17 @@ int proxy_send(struct proxy *p, const char *payload, size_t len)
 
 	if (p->client_fd < 0)
 		return 0;
-	n = rsp_frame(p->last, sizeof p->last, payload, len);
+	/* The acknowledgement goes out with the answer: one write, and
+	 * gdb woken once. */
+	n = rsp_frame(p->last + 1, sizeof p->last - 1, payload, len);
 	if (n == 0)
 		return err_set("an answer of %zu bytes does not fit in a packet for gdb", len);
+	p->last[0] = '+';
 	p->last_len = n;
-	if (write_all(p->client_fd, p->last, n) < 0) {
+	int ack = p->ack_owed;
+
+	p->ack_owed = 0;
+	if (write_all(p->client_fd, p->last + !ack, n + (size_t)ack) < 0) {
 		proxy_drop_client(p);
 		return err_set("gdb stopped reading: it is let go");
 	}
@@ -243,6 +250,13 @@ int proxy_send(struct proxy *p, const char *payload, size_t len)
 
 enum proxy_event proxy_next(struct proxy *p)
 {
+	/* A request that got no answer (a run, gdb's kill) is acknowledged
+	 * before anything more is read. */
+	if (p->client_fd >= 0 && p->ack_owed) {
+		p->ack_owed = 0;
+		if (write_all(p->client_fd, "+", 1) < 0)
+			return PROXY_GONE;
+	}
 	for (;;) {
 		if (p->client_fd < 0)
 			return PROXY_GONE;
@@ -262,13 +276,12 @@ enum proxy_event proxy_next(struct proxy *p)
 		p->rx_pos += used;
 		switch (ev) {
 		case RSP_EV_PACKET:
-			if (write_all(p->client_fd, "+", 1) < 0)
-				return PROXY_GONE;
+			p->ack_owed = 1;	/* sent with the answer */
 			return PROXY_PACKET;
 		case RSP_EV_INTERRUPT:
 			return PROXY_INTERRUPT;
 		case RSP_EV_NAK:
-			if (p->last_len && write_all(p->client_fd, p->last, p->last_len) < 0)
+			if (p->last_len && write_all(p->client_fd, p->last + 1, p->last_len) < 0)
 				return PROXY_GONE;
 			break;
 		case RSP_EV_BAD_CHECKSUM:
@@ -277,7 +290,8 @@ enum proxy_event proxy_next(struct proxy *p)
 			break;
 		case RSP_EV_OVERFLOW:
 			/* Too big to keep: acknowledged, and refused as an error. */
-			if (write_all(p->client_fd, "+", 1) < 0 || proxy_send(p, "E01", 3) < 0)
+			p->ack_owed = 1;
+			if (proxy_send(p, "E01", 3) < 0)
 				return PROXY_GONE;
 			break;
 		case RSP_EV_ACK:

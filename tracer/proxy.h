@@ -3,6 +3,7 @@
  *	proxy_init(&p); proxy_listen(&p, path) or proxy_listen_tcp(&p, port);
  *	poll p.listen_fd and p.client_fd; then proxy_accept() or proxy_next()
  *	answer each PROXY_PACKET (p.parser.pkt, p.parser.pkt_len) with proxy_send()
+ *	(its '+' goes with the answer, or before the next read if none came)
  *	proxy_close(&p);
  */
 #ifndef BOOTSCOPE_PROXY_H
@@ -20,8 +21,9 @@ struct proxy {
 	struct rsp_parser parser;	/* gdb's packets; the last whole one in pkt */
 	char rx[4096];
 	size_t rx_pos, rx_len;
-	char last[2 * RSP_MAX_PACKET + 8];	/* the last answer, framed, for a '-' */
-	size_t last_len;
+	char last[2 * RSP_MAX_PACKET + 9];	/* '+' and the last answer, framed, for a '-' */
+	size_t last_len;		/* of the framed answer, after the '+' */
+	int ack_owed;			/* gdb's last request is not acknowledged yet */
 };
 
 enum proxy_event {

@@ -139,14 +139,18 @@ struct session_undo {
 
 /* What a gdb read at this stop, to answer its next reads from
  * (session_gdb.c): gdb reads the same few bytes around the pc again and
- * again, and each answer from QEMU costs two more trips between sockets. */
+ * again, and each answer from QEMU costs two more trips between sockets.
+ * (Its 'g' is the session's own, kept by the target.) */
 #define SESSION_GDB_BLOCK 256
+#define SESSION_GDB_BLOCKS 4		/* the code at the pc, the stack, what else gdb looks at */
 struct session_gdb_cache {
-	int have_g, have_block, have_threads;
-	char g[2048];			/* QEMU's 'g' answer */
-	size_t g_len;
-	uint64_t base;			/* the block of memory, SESSION_GDB_BLOCK aligned */
-	uint8_t block[SESSION_GDB_BLOCK];
+	int have_threads;
+	struct {
+		int have;
+		uint64_t base;		/* SESSION_GDB_BLOCK aligned */
+		uint8_t bytes[SESSION_GDB_BLOCK];
+	} blocks[SESSION_GDB_BLOCKS];
+	unsigned next_block;		/* the one a new block replaces */
 	char threads[64];		/* qfThreadInfo's answer (one hart's: it does not change) */
 };
 
@@ -198,6 +202,7 @@ struct session {
 	unsigned long steps_left, steps_done;	/* a counted step in chunks */
 
 	int view_code;			/* fetch the code around the pc at each stop */
+	int view_stale;			/* ... and the stop since has not been fetched */
 	struct session_mem mem;
 
 	char *console;			/* what the guest printed */
@@ -439,8 +444,11 @@ const struct code_line *session_insn(struct session *s, uint64_t addr);
 /* The same without I/O, for drawing: what was fetched at the stop. */
 const struct code_line *session_insn_cached(struct session *s, uint64_t addr);
 
-/* Fetch the code around the pc at every stop from now on (the screen). */
+/* Fetch the code around the pc after every stop from now on (the screen). */
 void session_view_code(struct session *s);
+
+/* Read what the screen shows, if a stop made it stale: before drawing. */
+void session_view_update(struct session *s);
 
 /* Fetch the code around addr now (the screen scrolled there). */
 void session_show_code(struct session *s, uint64_t addr);
@@ -450,7 +458,7 @@ void session_show_code(struct session *s, uint64_t addr);
 void session_show_memory(struct session *s, uint64_t addr, size_t len);
 void session_hide_memory(struct session *s);
 
-/* Internal: fetch what the screen shows, at a stop. */
+/* Internal: at a stop, what the screen shows is to be read again. */
 void session_view_fetch(struct session *s);
 
 #endif

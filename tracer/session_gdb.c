@@ -43,24 +43,8 @@ static int say(const struct session_gdb_io *io, const char *text)
 
 static void forget(struct session *s)
 {
-	s->gdb_cache.have_g = s->gdb_cache.have_block = 0;
-}
-
-struct keep_g {
-	const struct session_gdb_io *io;
-	struct session_gdb_cache *c;
-};
-
-static int pass_keeping_g(void *ctx, const char *reply, size_t len)
-{
-	struct keep_g *k = ctx;
-
-	if (len < sizeof k->c->g && len > 0 && reply[0] != 'E') {
-		memcpy(k->c->g, reply, len);
-		k->c->g_len = len;
-		k->c->have_g = 1;
-	}
-	return k->io->reply(k->io->ctx, reply, len);
+	for (int i = 0; i < SESSION_GDB_BLOCKS; i++)
+		s->gdb_cache.blocks[i].have = 0;
 }
 
 /* Requests that only read: the registers, memory, a query (not a
@@ -72,7 +56,7 @@ static int reads_only(const char *pkt, size_t len)
 	return !(len >= 6 && memcmp(pkt, "qRcmd,", 6) == 0);
 }
 
-/* "m addr,len" from the block read for this stop; 1 answered, 0 ask QEMU. */
+/* "m addr,len" from the blocks read for this stop; 1 answered, 0 ask QEMU. */
 static int from_block(struct session *s, const char *pkt, size_t len, const struct session_gdb_io *io)
 {
 	struct session_gdb_cache *c = &s->gdb_cache;
@@ -92,15 +76,19 @@ static int from_block(struct session *s, const char *pkt, size_t len, const stru
 	uint64_t base = addr & ~(uint64_t)(SESSION_GDB_BLOCK - 1);
 	if (addr + n > base + SESSION_GDB_BLOCK || addr + n < addr || !session_in_ram(s, base, SESSION_GDB_BLOCK))
 		return 0;	/* across two blocks, or a device's: QEMU answers */
-	if (!c->have_block || c->base != base) {
-		if (target_mem_read(&s->target, base, c->block, SESSION_GDB_BLOCK) < 0) {
-			c->have_block = 0;
+	int b = 0;
+
+	while (b < SESSION_GDB_BLOCKS && !(c->blocks[b].have && c->blocks[b].base == base))
+		b++;
+	if (b == SESSION_GDB_BLOCKS) {
+		b = (int)(c->next_block++ % SESSION_GDB_BLOCKS);
+		c->blocks[b].have = 0;
+		if (target_mem_read(&s->target, base, c->blocks[b].bytes, SESSION_GDB_BLOCK) < 0)
 			return s->target.gone || s->target.broken ? -1 : 0;
-		}
-		c->base = base;
-		c->have_block = 1;
+		c->blocks[b].base = base;
+		c->blocks[b].have = 1;
 	}
-	hex[rsp_hex_encode(c->block + (addr - base), (size_t)n, hex)] = '\0';
+	hex[rsp_hex_encode(c->blocks[b].bytes + (addr - base), (size_t)n, hex)] = '\0';
 	return say(io, hex) < 0 ? -1 : 1;
 }
 
@@ -177,8 +165,14 @@ int session_gdb_packet(struct session *s, const char *pkt, size_t len, const str
 			return say(io, "E22") < 0 ? -1 : SESSION_GDB_REPLIED;
 		return say(io, "OK") < 0 ? -1 : SESSION_GDB_REPLIED;
 	}
-	if (len == 1 && pkt[0] == 'g' && s->gdb_cache.have_g)
-		return io->reply(io->ctx, s->gdb_cache.g, s->gdb_cache.g_len) < 0 ? -1 : SESSION_GDB_REPLIED;
+	if (len == 1 && pkt[0] == 'g') {	/* read at the stop already, with the session's registers */
+		const char *g;
+		size_t glen;
+
+		if (target_regs_g(&s->target, &g, &glen) < 0)
+			return -1;
+		return io->reply(io->ctx, g, glen) < 0 ? -1 : SESSION_GDB_REPLIED;
+	}
 	if (len >= 1 && pkt[0] == 'm') {
 		int rc = from_block(s, pkt, len, io);
 
@@ -187,6 +181,8 @@ int session_gdb_packet(struct session *s, const char *pkt, size_t len, const str
 	}
 	if (len == 12 && memcmp(pkt, "qfThreadInfo", 12) == 0 && s->gdb_cache.have_threads)
 		return say(io, s->gdb_cache.threads) < 0 ? -1 : SESSION_GDB_REPLIED;
+	if (len == 12 && memcmp(pkt, "qsThreadInfo", 12) == 0 && s->gdb_cache.have_threads)
+		return say(io, "l") < 0 ? -1 : SESSION_GDB_REPLIED;	/* the one hart was all */
 	if (!reads_only(pkt, len))
 		forget(s);	/* it may move or change the machine */
 	switch (resume_kind(pkt, len)) {
@@ -200,13 +196,6 @@ int session_gdb_packet(struct session *s, const char *pkt, size_t len, const str
 		if (!s->running)	/* it stopped at once (or QEMU ended) */
 			return session_gdb_stopped(s, io) < 0 ? -1 : SESSION_GDB_REPLIED;
 		return SESSION_GDB_RUNNING;
-	}
-	struct keep_g k = { io, &s->gdb_cache };
-
-	if (len == 1 && pkt[0] == 'g') {
-		if (target_relay(&s->target, pkt, len, pass_keeping_g, &k) < 0)
-			return -1;
-		return SESSION_GDB_REPLIED;
 	}
 	if (len == 12 && memcmp(pkt, "qfThreadInfo", 12) == 0) {
 		if (target_relay(&s->target, pkt, len, pass, (void *)io) < 0)

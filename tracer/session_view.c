@@ -1,9 +1,12 @@
-/* session_view: what the screen will show, fetched when the CPU stops.
+/* session_view: what the screen will show, fetched after the CPU stops.
  *
  * The screen draws from state only: the code around the pc comes from a
- * window of memory read here at each stop (and when the screen scrolls),
- * the memory view from bytes read here.  Drawing then never waits for the
- * gdbstub. */
+ * window of memory read here after each stop (and when the screen
+ * scrolls), the memory view from bytes read here.  Drawing then never
+ * waits for the gdbstub.  A stop only marks the view stale; it is read
+ * when the screen is about to draw (session_view_update), so that a gdb
+ * stepping through bootscope faster than the screen draws pays nothing
+ * for a view no one sees. */
 #include "session.h"
 
 #include <stdio.h>
@@ -70,8 +73,14 @@ static void fetch_memory(struct session *s)
 
 void session_view_fetch(struct session *s)
 {
-	if (s->running || s->ended || !s->target_open)
+	s->view_stale = 1;
+}
+
+void session_view_update(struct session *s)
+{
+	if (!s->view_stale || s->running || s->ended || !s->target_open)
 		return;
+	s->view_stale = 0;
 	if (s->view_code)
 		fetch_code(s, session_pc(s));
 	if (s->mem.on)
@@ -81,7 +90,7 @@ void session_view_fetch(struct session *s)
 void session_view_code(struct session *s)
 {
 	s->view_code = 1;
-	session_view_fetch(s);
+	s->view_stale = 1;
 }
 
 void session_show_code(struct session *s, uint64_t addr)

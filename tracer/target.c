@@ -251,7 +251,10 @@ int target_relay(struct target *t, const char *pkt, size_t len,
 		return err_set("the CPU is running: stop it first");
 	if (target_link_send(t, pkt, len) < 0)
 		return -1;
-	target_regs_drop(t);
+	/* A read leaves the registers as they were; a write, a monitor
+	 * command or another thread ('H') may not. */
+	if (len == 0 || !memchr("gmpq", pkt[0], 4) || monitor)
+		target_regs_drop(t);
 	for (;;) {
 		if (target_link_recv(t, t->timeout_ms, 0) < 0)
 			return -1;

@@ -63,6 +63,8 @@ struct target {
 	uint16_t *reg_bits;	/* each regnum's size from the description; 0 none */
 	size_t nreg;
 	int g_count;		/* 'g' carries regnums [0, g_count); -1 until seen */
+	char g_raw[2048];	/* this stop's 'g' reply as the stub sent it ... */
+	size_t g_raw_len;	/* ... 0 when there is none */
 
 	struct target_bp bps[TARGET_MAX_BPS];
 	size_t nbps;
@@ -121,6 +123,10 @@ int target_regs_get(struct target *t, int regnum, uint64_t *out);
 /* Write one register ('P', the value little-endian in the register's
  * size).  0, or -1 with err_set(). */
 int target_regs_set(struct target *t, int regnum, uint64_t value);
+
+/* This stop's 'g' reply, as the stub sent it (read if it is not known):
+ * for a gdb that asks for it through bootscope.  0, or -1. */
+int target_regs_g(struct target *t, const char **raw, size_t *len);
 
 /* Forget every register value (the CPU runs, or was reset). */
 void target_regs_drop(struct target *t);

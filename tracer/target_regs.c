@@ -16,6 +16,7 @@
 
 void target_regs_drop(struct target *t)
 {
+	t->g_raw_len = 0;
 	if (t->reg_valid)
 		memset(t->reg_valid, 0, t->nreg);
 }
@@ -43,6 +44,10 @@ static int parse_g_reply(struct target *t)
 		return err_set("reading the registers: the 'g' reply (%zu digits) does not match the target description",
 			       len);
 	t->g_count = (int)r;
+	if (len < sizeof t->g_raw) {
+		memcpy(t->g_raw, t->parser.pkt, len);
+		t->g_raw_len = len;
+	}
 	return 0;
 }
 
@@ -172,5 +177,18 @@ int target_regs_set(struct target *t, int regnum, uint64_t value)
 		return target_link_error(t, "writing register %d", regnum);
 	t->reg[regnum] = value;
 	t->reg_valid[regnum] = 1;
+	if (in_g(t, regnum))
+		t->g_raw_len = 0;	/* no longer what the stub would say */
+	return 0;
+}
+
+int target_regs_g(struct target *t, const char **raw, size_t *len)
+{
+	if (!t->g_raw_len && (target_link_request(t, "g") < 0 || parse_g_reply(t) < 0))
+		return -1;
+	if (!t->g_raw_len)
+		return err_set("reading the registers: the 'g' reply is too long to keep");
+	*raw = t->g_raw;
+	*len = t->g_raw_len;
 	return 0;
 }

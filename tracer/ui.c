@@ -251,7 +251,7 @@ static int refuse(struct ui_screen *u, int ch)
 	const struct session *s = u->s;
 
 	if (ui_gdb_driving(u) && strchr("snc>rTEMSC", ch)) {
-		say(u, 1, "gdb is driving: detach it (detach, or quit gdb) to use this key");
+		say(u, 1, "gdb is driving: detach it (or quit gdb) to use this key");
 		return 1;
 	}
 	if (s->running && strchr("snc>brxTEMSC", ch)) {
@@ -517,10 +517,19 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 		if (!s->target_open)	/* a restart that could not start QEMU again */
 			return -1;
 		/* A gdb's reads change nothing on the screen: no redraw for
-		 * each of its many small requests. */
+		 * each of its many small requests.  While gdb keeps asking
+		 * (a stepi is some twenty requests, a script many stepi), the
+		 * redraw waits until it pauses, or 50 ms at most: drawn at
+		 * each stop, the screen would cost gdb more than QEMU does. */
 		if (!u->quiet_turn)
-			draw(u);
+			u->draw_owed = 1;
 		u->quiet_turn = 0;
+		if (u->draw_owed && (!ui_gdb_busy(u) || clock_ms() - u->drawn_ms >= 50)) {
+			session_view_update(s);
+			draw(u);
+			u->draw_owed = 0;
+			u->drawn_ms = clock_ms();
+		}
 		pfd[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = ui_sigpipe[0], .events = POLLIN };
 		if (session_target_fd(s) >= 0) {
@@ -537,7 +546,7 @@ static int loop(struct ui_screen *u, volatile sig_atomic_t *cancel)
 		if (gc >= 0)
 			gc += n;
 		n += (int)g;
-		if (poll(pfd, (nfds_t)n, session_steps_left(s) ? 0 : -1) < 0) {
+		if (poll(pfd, (nfds_t)n, session_steps_left(s) ? 0 : u->draw_owed ? 5 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return err_set("poll: %s", strerror(errno));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "err.h"
 #include "ui_screen.h"
 
@@ -97,6 +98,7 @@ void ui_gdb_read(struct ui_screen *u)
 				ui_say(u, 1, err_msg());
 			break;
 		case PROXY_PACKET:
+			u->gdb_asked_ms = clock_ms();
 			if (u->gdb_running || u->gdb_detached)	/* one thing at a time; nothing after 'D' */
 				break;
 			rc = session_gdb_packet(u->s, u->proxy->parser.pkt, u->proxy->parser.pkt_len, &io);
@@ -128,6 +130,12 @@ void ui_gdb_stopped(struct ui_screen *u)
 	if (!u->gdb_running || u->s->running)
 		return;
 	u->gdb_running = 0;
+	u->gdb_asked_ms = clock_ms();	/* it asks again as soon as it has the stop */
 	if (session_gdb_stopped(u->s, &io) < 0)
 		gone(u, "stopped reading");
+}
+
+int ui_gdb_busy(const struct ui_screen *u)
+{
+	return ui_gdb_driving(u) && clock_ms() - u->gdb_asked_ms < 5;
 }

@@ -68,6 +68,9 @@ struct ui_screen {
 	int gdb_detached;	/* it said 'D' and the keys are back; its socket closes next */
 	int gdb_quiet;		/* what gdb asked since the last turn only read the machine */
 	int quiet_turn;		/* the loop's last turn changed nothing to draw */
+	long long gdb_asked_ms;	/* when gdb last sent a request */
+	int draw_owed;		/* a change waits to be drawn */
+	long long drawn_ms;	/* when the screen was last drawn */
 };
 
 /* A message for the status line (an error if error). */
@@ -81,6 +84,8 @@ void ui_gdb_accept(struct ui_screen *u);
 void ui_gdb_read(struct ui_screen *u);
 void ui_gdb_stopped(struct ui_screen *u);
 int ui_gdb_driving(const struct ui_screen *u);
+/* gdb asked for something a moment ago, and will again: a redraw waits. */
+int ui_gdb_busy(const struct ui_screen *u);
 
 /* Attributes for a colour, with a monochrome fallback. */
 attr_t ui_screen_attr(const struct ui_screen *u, enum ui_color c);

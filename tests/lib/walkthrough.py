@@ -683,7 +683,9 @@ def screen_has(screen, expected):
 
 class TuiSession:
     """bootscope in tmux, started by the `$ command` of the session's first
-    block; the later blocks press keys in it."""
+    block; the later blocks press keys in it.  A later block may begin
+    with screen text, before any key: what the screen shows by then (after
+    the gdb commands before it, say)."""
 
     def __init__(self, env):
         self.t, self.cmd, self.blocks, self.dead = Tmux(env), None, 0, False
@@ -706,20 +708,25 @@ class TuiSession:
                 cur = [n, line.strip(), []]
                 steps.append(cur)
             elif line.strip():
-                if cur is None:
+                if cur is None and self.blocks == 1:
                     not_ok("%s: screen text before any `$ command` or [key]" % b.where(n))
                     self.dead = True
                     return
+                if cur is None:
+                    cur = [n, None, []]
+                    steps.append(cur)
                 cur[2].append((n, line))
         t = self.t
         for n, what, expected in steps:
-            if what.startswith("$ "):
-                self.cmd = what[2:]
-                t.start(self.cmd)
-            elif not t.started:
+            if not t.started and not (what or "").startswith("$ "):
                 not_ok("%s: a tui session starts with `$ command`" % b.where(n))
                 self.dead = True
                 return
+            if what is None:
+                what = "what came before"
+            elif what.startswith("$ "):
+                self.cmd = what[2:]
+                t.start(self.cmd)
             else:
                 t.keys(what)
             if not expected:
