@@ -89,14 +89,31 @@ static void test_tcp(void)
 	CHECK(accept_one(&p) == 1);
 	CHECK(p.client_fd >= 0);
 	CHECK(getsockopt(p.client_fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &len) == 0 && nodelay);
-	/* What gdb sends first arrives as a packet, acknowledged. */
+	/* What gdb sends arrives as a packet; its acknowledgement goes out
+	 * with the answer, in one write. */
 	CHECK(write(gdb, "$?#3f", 5) == 5);
 	struct pollfd pfd = { .fd = p.client_fd, .events = POLLIN };
 	CHECK(poll(&pfd, 1, 3000) == 1);
 	CHECK(proxy_next(&p) == PROXY_PACKET);
 	CHECK(p.parser.pkt_len == 1 && p.parser.pkt[0] == '?');
-	char ack;
-	CHECK(read(gdb, &ack, 1) == 1 && ack == '+');
+	CHECK(proxy_send(&p, "OK", 2) == 0);
+	char got[16] = "";
+	pfd.fd = gdb;
+	CHECK(poll(&pfd, 1, 3000) == 1);
+	CHECK(read(gdb, got, sizeof got - 1) == 7);
+	CHECK_EQ_STR(got, "+$OK#9a");
+	/* A request left unanswered (a run) is acknowledged alone before
+	 * the next read. */
+	CHECK(write(gdb, "$c#63", 5) == 5);
+	pfd.fd = p.client_fd;
+	CHECK(poll(&pfd, 1, 3000) == 1);
+	CHECK(proxy_next(&p) == PROXY_PACKET);
+	CHECK(proxy_next(&p) == PROXY_NONE);
+	memset(got, 0, sizeof got);
+	pfd.fd = gdb;
+	CHECK(poll(&pfd, 1, 3000) == 1);
+	CHECK(read(gdb, got, sizeof got - 1) == 1);
+	CHECK_EQ_STR(got, "+");
 	close(gdb);
 	proxy_close(&p);
 	CHECK(p.listen_fd == -1 && p.client_fd == -1);
