@@ -124,7 +124,10 @@ void ui_status_event(const struct session *s, unsigned asked, char *buf, size_t 
 void ui_status_draw(struct ui_screen *u)
 {
 	const struct ui_rect *r = &u->status;
-	const char *hints = u->cols >= 120
+	/* While a gdb drives, the keys that move the machine are not the
+	 * user's: the hints say who drives instead. */
+	const char *hints = ui_gdb_driving(u) ? " gdb drives  ? help  q quit "
+			    : u->cols >= 120
 		? " s step  n next  c cont  > next stage  b break  x mem  r restart  ? help  q quit "
 		: " ? help  q quit ";
 	char buf[400];

@@ -70,6 +70,7 @@ check_eq "the registers at the three stage entries and the pc after each of 100 
 last=$(awk '/^step 99 pc/ { print $4 }' "$files/proxy.out")
 check_screen "the screen follows gdb: the pc of its last stepi" "^ pc $last "
 check_screen "...and says gdb attached" 'gdb attached: it drives now'
+check_screen "...and, in the key hints, who drives" ' gdb drives  \? help  q quit *$'
 tui_keys s
 check_screen "a key that moves the machine waits while gdb drives" '^ gdb is driving: detach it'
 timeout -k 2 20 gdb-multiarch -batch -nx -ex "target remote $sock" -ex 'info registers pc' "$KERNEL" \
@@ -80,6 +81,7 @@ wait "$gdbpid"
 check_eq "gdb ends well (exit 0)" "$?" 0
 check_match "gdb's stepi after the wait moved on" "$(grep '^pc ' "$files/proxy.out" | tail -1)" '^pc +0x[0-9a-f]+'
 check_screen "detach: the keys are the screen's again" 'gdb detached: the keys are yours again'
+check_screen "...and the key hints no longer say gdb drives" 'yours again +\? help  q quit *$'
 tui_keys s
 check_screen "detach: s steps again" 'stepped 1 instruction'
 tui_keys q
