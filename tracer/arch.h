@@ -158,6 +158,10 @@ struct arch {
 	void (*flow)(const uint8_t *b, size_t n, uint64_t pc, struct arch_flow *out);
 
 	void (*mode_of)(const struct arch_regs *r, struct arch_mode *out);
+	/* The registers mode_of reads (indexes in regs): all a hart other
+	 * than the one shown needs read for its mode. */
+	const size_t *mode_regs;
+	size_t nmode_regs;
 
 	/* The disassembler for code run in this mode, as BFD names it. */
 	const char *(*disasm_name)(const struct arch_mode *m);

@@ -48,6 +48,8 @@ void arch_riscv64_mode(uint64_t priv, struct arch_mode *out)
 	}
 }
 
+static const size_t rv_mode_regs[] = { RV_PRIV };
+
 static void rv_mode_of(const struct arch_regs *r, struct arch_mode *out)
 {
 	if (r->ok[RV_PRIV])
@@ -332,6 +334,8 @@ const struct arch arch_riscv64 = {
 	.insn_len = rv_insn_len,
 	.flow = rv_flow,
 	.mode_of = rv_mode_of,
+	.mode_regs = rv_mode_regs,
+	.nmode_regs = 1,
 	.disasm_name = rv_disasm_name,
 	.describe = rv_describe,
 	.trap = rv_trap,

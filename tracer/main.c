@@ -104,6 +104,8 @@ static void usage(FILE *out)
 	      "                        choice on a shared machine\n"
 	      "  --qemu PATH           the QEMU binary (default %s)\n"
 	      "  --qemu-arg ARG        one more QEMU argument, repeatable: --qemu-arg -m --qemu-arg 256M\n"
+	      "  --smp N               N harts (-smp N), 1 to 8: h on the screen selects one, and\n"
+	      "                        s and n step it alone\n"
 	      "  --lang en|zh          the language of the lessons beside the code (default:\n"
 	      "                        from LANG; zh_CN.UTF-8 gives Chinese)\n"
 	      "  --lessons FILE        the lessons file (default: walkthrough/lessons.txt)\n"
@@ -239,7 +241,7 @@ int main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_TIMEOUT, OPT_BIOS, OPT_BIOS_SYMS, OPT_LOAD, OPT_SYMBOLS,
 	       OPT_ATTACH, OPT_QEMU, OPT_QEMU_ARG, OPT_GDB_PORT, OPT_BATCH, OPT_CHECK, OPT_LANG,
-	       OPT_LESSONS, OPT_REPLY_TIMEOUT, OPT_PROFILE, OPT_PROFILE_OUT, OPT_NO_EVENTS, OPT_AT, OPT_GDB_SOCKET };
+	       OPT_LESSONS, OPT_REPLY_TIMEOUT, OPT_PROFILE, OPT_PROFILE_OUT, OPT_NO_EVENTS, OPT_AT, OPT_GDB_SOCKET, OPT_SMP };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "check", no_argument, NULL, OPT_CHECK },
@@ -258,6 +260,7 @@ int main(int argc, char **argv)
 		{ "attach", required_argument, NULL, OPT_ATTACH },
 		{ "qemu", required_argument, NULL, OPT_QEMU },
 		{ "qemu-arg", required_argument, NULL, OPT_QEMU_ARG },
+		{ "smp", required_argument, NULL, OPT_SMP },
 		{ "gdb-port", optional_argument, NULL, OPT_GDB_PORT },
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "lessons", required_argument, NULL, OPT_LESSONS },
@@ -267,6 +270,8 @@ int main(int argc, char **argv)
 	};
 	struct session_opts o = { .bios = "default" };
 	const char *qemu_args[MAX_QEMU_ARGS];
+	char smp[8];
+	int smp_given = 0;
 	int batch = 0, check = 0, profile = 0, json = 0, events = 1, c;
 	struct report_opts ro = { 0 };
 	const char *profile_out = NULL;
@@ -320,6 +325,17 @@ int main(int argc, char **argv)
 		case OPT_SYMBOLS: o.symbols = optarg; break;
 		case OPT_ATTACH: o.attach = optarg; break;
 		case OPT_QEMU: o.qemu = optarg; break;
+		case OPT_SMP:
+			if (bytes_parse_u64(optarg, 10, &v) < 0 || v < 1 || v > 8)
+				return usage_error("--smp wants a number of harts from 1 to 8, not \"%s\"", optarg);
+			if (o.nqemu_args + 2 > MAX_QEMU_ARGS)
+				return usage_error("too many --qemu-arg (at most %s)", "64");
+			snprintf(smp, sizeof smp, "%u", (unsigned)v);
+			qemu_args[o.nqemu_args++] = "-smp";
+			qemu_args[o.nqemu_args++] = smp;
+			o.qemu_args = qemu_args;
+			smp_given = 1;
+			break;
 		case OPT_QEMU_ARG:
 			if (o.nqemu_args == MAX_QEMU_ARGS)
 				return usage_error("too many --qemu-arg (at most %s)", "64");
@@ -376,7 +392,7 @@ int main(int argc, char **argv)
 	 * the user's, started with options of their own. */
 	if (o.attach && (o.qemu || o.nqemu_args))
 		return usage_error("%s is for a QEMU that bootscope starts: drop it with --attach, "
-				   "or give it to your own QEMU", o.qemu ? "--qemu" : "--qemu-arg");
+				   "or give it to your own QEMU", o.qemu ? "--qemu" : smp_given ? "--smp" : "--qemu-arg");
 	if (optind < argc)
 		o.kernel = argv[optind];
 	else if (!o.attach && !(o.kernel = beside_binary("kernel.elf", kbuf, sizeof kbuf)))

@@ -42,17 +42,24 @@ int session_refresh(struct session *s)
 
 int session_refresh_state(struct session *s)
 {
-	const struct stage *old = s->stage;
-	struct arch_mode old_mode = s->mode;
+	int h = s->target.g_hart >= 0 ? s->target.g_hart : 0;
+	struct session_hart *me = &s->harts[h];
+	/* With several harts, what changed is this hart's own: not the
+	 * difference from another hart shown before. */
+	const struct stage *old = me->known ? me->stage : s->stage;
+	struct arch_mode old_mode = me->known ? me->mode : s->mode;
 
 	s->prev = s->regs;
-	s->have_prev = 1;
+	s->have_prev = h == s->shown_hart;
+	s->shown_hart = h;
 	if (read_regs(s, &s->regs) < 0)
 		return -1;
 	s->arch->mode_of(&s->regs, &s->mode);
 	if (code_set_mode(&s->code, &s->mode) < 0)
 		return -1;
 	s->stage = stage_of(&s->model, session_pc(s));
+	*me = (struct session_hart){ .known = 1, .pc = session_pc(s), .mode = s->mode, .stage = s->stage };
+	s->nharts = s->target.nharts;	/* the others are read with the view (session_view.c) */
 	session_travel_mark(s);
 	if (s->stage != old && s->stage) {
 		struct event *e = event_add(&s->events, EVENT_STAGE, session_pc(s));

@@ -135,6 +135,15 @@ struct session_undo {
 	uint64_t undone;	/* instructions undone since this QEMU started */
 };
 
+/* One hart at a stop, as the harts strip shows it. */
+struct session_hart {
+	int known;
+	uint64_t pc;
+	struct arch_mode mode;
+	const struct stage *stage;
+	int waiting;			/* its instruction is a wait for interrupt (wfi) */
+};
+
 #define SESSION_UNDO_STEPS 64	/* a counted step up to this many keeps its steps */
 
 /* What a gdb read at this stop, to answer its next reads from
@@ -185,6 +194,12 @@ struct session {
 	int have_prev;
 	struct arch_mode mode;		/* the CPU's mode at this stop */
 	const struct stage *stage;	/* the stage of the pc, or NULL */
+	/* Every hart at this stop; regs, mode and stage above are those of
+	 * the one spoken to (target.g_hart): the one that stopped, unless
+	 * the user selected another. */
+	struct session_hart harts[TARGET_MAX_HARTS];
+	size_t nharts;
+	int shown_hart;			/* whose registers regs holds (prev is the same hart's if have_prev) */
 	unsigned long steps[STAGE_MAX];	/* steps taken in each stage, by index */
 	struct event_log events;
 	struct session_story story;
@@ -446,6 +461,11 @@ const struct code_line *session_insn_cached(struct session *s, uint64_t addr);
 
 /* Fetch the code around the pc after every stop from now on (the screen). */
 void session_view_code(struct session *s);
+
+/* Show hart i (an index into harts) from now on: its registers, its
+ * stage; a step moves it alone.  A run that stops makes the hart that
+ * stopped the one shown.  0, or -1 with err_set(). */
+int session_select_hart(struct session *s, int hart);
 
 /* Read what the screen shows, if a stop made it stale: before drawing. */
 void session_view_update(struct session *s);

@@ -71,6 +71,80 @@ static void fetch_memory(struct session *s)
 		snprintf(m->error, sizeof m->error, "%s", err_msg());
 }
 
+/* How far around a hart's pc to look for a wait: every wait instruction
+ * (RISC-V's wfi, 4 bytes; x86's hlt, 1) is shorter. */
+#define WAIT_LOOK 8
+
+/* Is a hart waiting for an interrupt?  b holds 2 * WAIT_LOOK bytes around
+ * its pc (pc in the middle): its instruction is a wait (wfi), or the one
+ * just before is, since QEMU leaves a hart that waits on the instruction
+ * after its wfi (docs/qemu-gdbstub.md). */
+static int waits(const struct arch *a, const uint8_t *b)
+{
+	unsigned max = WAIT_LOOK;
+	struct arch_story what;
+
+	a->story(b + max, max, &what);
+	if (what.kind == ARCH_STORY_WAIT)
+		return 1;
+	for (unsigned k = a->insn_align; k <= max; k += a->insn_align)
+		if (a->insn_len(b + max - k, k) == k) {
+			a->story(b + max - k, k, &what);
+			if (what.kind == ARCH_STORY_WAIT)
+				return 1;
+		}
+	return 0;
+}
+
+/* Every hart but the one shown: its pc and the registers its mode comes
+ * from, in one round trip, and whether it waits for an interrupt. */
+static void read_harts(struct session *s)
+{
+	size_t per = 1 + s->arch->nmode_regs, n = s->target.nharts;
+	int nums[1 + ARCH_MAX_REGS];
+	uint64_t vals[TARGET_MAX_HARTS * (1 + ARCH_MAX_REGS)];
+	uint8_t ok[TARGET_MAX_HARTS * (1 + ARCH_MAX_REGS)];
+
+	if (n < 2)
+		return;
+	nums[0] = s->regnum[s->arch->pc];
+	for (size_t i = 0; i < s->arch->nmode_regs; i++)
+		nums[1 + i] = s->regnum[s->arch->mode_regs[i]];
+	if (target_harts_peek(&s->target, nums, per, vals, ok) < 0) {
+		err_clear();	/* the strip shows them as not known */
+		memset(ok, 0, sizeof ok);
+	}
+	uint64_t at[TARGET_MAX_HARTS];
+	unsigned max = WAIT_LOOK;
+	uint8_t code[TARGET_MAX_HARTS * 2 * WAIT_LOOK], code_ok[TARGET_MAX_HARTS];
+
+	for (size_t h = 0; h < n; h++) {
+		struct session_hart *me = &s->harts[h];
+		struct arch_regs r = { 0 };
+
+		if ((int)h != s->target.g_hart) {	/* that one is read in full already */
+			r.v[s->arch->pc] = vals[h * per], r.ok[s->arch->pc] = ok[h * per];
+			for (size_t i = 0; i < s->arch->nmode_regs; i++)
+				r.v[s->arch->mode_regs[i]] = vals[h * per + 1 + i],
+				r.ok[s->arch->mode_regs[i]] = ok[h * per + 1 + i];
+			me->known = r.ok[s->arch->pc];
+			me->pc = r.v[s->arch->pc];
+			s->arch->mode_of(&r, &me->mode);
+			me->stage = stage_of(&s->model, me->pc);
+		}
+		at[h] = me->pc >= max ? me->pc - max : 0;
+	}
+	/* Each hart's code as that hart sees it: with paging on, its pc is
+	 * an address of its own page tables. */
+	if (target_harts_mem(&s->target, at, 2 * max, code, code_ok) < 0) {
+		err_clear();
+		memset(code_ok, 0, sizeof code_ok);
+	}
+	for (size_t h = 0; h < n; h++)
+		s->harts[h].waiting = s->harts[h].known && code_ok[h] && s->harts[h].pc >= max &&
+				      waits(s->arch, code + h * 2 * max);
+}
+
 void session_view_fetch(struct session *s)
 {
 	s->view_stale = 1;
@@ -85,6 +159,7 @@ void session_view_update(struct session *s)
 		fetch_code(s, session_pc(s));
 	if (s->mem.on)
 		fetch_memory(s);
+	read_harts(s);
 }
 
 void session_view_code(struct session *s)

@@ -140,6 +140,7 @@ static int open_target(struct target *t, const char *endpoint, int timeout_ms)
 	if (rsp_parse_stop(t->parser.pkt, t->parser.pkt_len, &stop) < 0)
 		return err_prefix("the gdbstub's first stop reply");
 	snprintf(t->last_stop, sizeof t->last_stop, "%.*s", (int)t->parser.pkt_len, t->parser.pkt);
+	target_harts_stopped(t, &stop);
 
 	/* QEMU answers 'p' only after the client has read a feature file. */
 	if (read_description(t, "target.xml", 0) < 0)
@@ -159,7 +160,7 @@ static int open_target(struct target *t, const char *endpoint, int timeout_ms)
 		if (r->regnum >= 0 && r->bitsize > 0 && r->bitsize <= 0xffff)
 			t->reg_bits[r->regnum] = (uint16_t)r->bitsize;
 	}
-	return 0;
+	return target_harts_read(t);
 }
 
 /* On failure it undoes itself: the socket and the description go. */
@@ -258,6 +259,12 @@ int target_relay(struct target *t, const char *pkt, size_t len,
 	for (;;) {
 		if (target_link_recv(t, t->timeout_ms, 0) < 0)
 			return -1;
+		if (len > 2 && pkt[0] == 'H' && pkt[1] == 'g' && strcmp(t->parser.pkt, "OK") == 0) {
+			char tid[sizeof t->harts[0].tid];
+
+			snprintf(tid, sizeof tid, "%.*s", (int)(len - 2), pkt + 2);
+			t->g_hart = target_harts_find(t, tid);	/* -1: not one of ours: Hg again before use */
+		}
 		if (each(ctx, t->parser.pkt, t->parser.pkt_len) < 0)
 			return -1;
 		if (!monitor || t->parser.pkt_len < 2 || t->parser.pkt[0] != 'O' || strcmp(t->parser.pkt, "OK") == 0)

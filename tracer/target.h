@@ -14,6 +14,7 @@
  *	target_regs.c	registers ('g', batched 'p')
  *	target_mem.c	memory ('m')
  *	target_run.c	run control: step, continue, interrupt, breakpoints
+ *	target_harts.c	the harts, and which one is spoken to
  */
 #ifndef BOOTSCOPE_TARGET_H
 #define BOOTSCOPE_TARGET_H
@@ -34,6 +35,11 @@ struct target_bp {
 };
 
 #define TARGET_WAIT_SLICE_MS 50
+#define TARGET_MAX_HARTS 16	/* QEMU's virt machine takes at most 8 (512 with aclint) */
+
+struct target_hart {
+	char tid[24];		/* the thread id the stub gave ("p01.02"); "" for a lone hart */
+};
 
 struct target {
 	struct conn conn;
@@ -65,6 +71,12 @@ struct target {
 	int g_count;		/* 'g' carries regnums [0, g_count); -1 until seen */
 	char g_raw[2048];	/* this stop's 'g' reply as the stub sent it ... */
 	size_t g_raw_len;	/* ... 0 when there is none */
+
+	struct target_hart harts[TARGET_MAX_HARTS];
+	size_t nharts;		/* at least 1 once open */
+	int g_hart;		/* the hart 'g', 'p' and a step speak to */
+	char stop_tid[32];	/* the thread the last stop reply named, or "" */
+	int step_others;	/* a step lets the other harts run meanwhile */
 
 	struct target_bp bps[TARGET_MAX_BPS];
 	size_t nbps;
@@ -108,6 +120,30 @@ int target_relay(struct target *t, const char *pkt, size_t len,
 /* Take out every breakpoint and let the CPU go ('D'), leaving the stub as
  * a debugger found it.  For attach mode, where the QEMU is someone else's. */
 int target_detach(struct target *t);
+
+/* ---- target_harts.c ---- */
+
+/* Ask the stub for its harts (qfThreadInfo/qsThreadInfo).  0 or -1. */
+int target_harts_read(struct target *t);
+
+/* The index of the hart with this thread id, or -1. */
+int target_harts_find(const struct target *t, const char *tid);
+
+/* Speak to hart i from now on ('Hg'); its registers are read afresh.  A
+ * stop makes the hart that stopped the one spoken to.  0 or -1. */
+int target_harts_select(struct target *t, int i);
+
+/* A stop reply came: the hart it names is the one spoken to now. */
+void target_harts_stopped(struct target *t, const struct rsp_stop *stop);
+
+/* n registers of every hart, in one round trip: out[h * n + r], ok[] the
+ * same way (0 where a value could not be read).  Nothing is read with
+ * one hart.  The hart spoken to stays the same.  0 or -1. */
+int target_harts_peek(struct target *t, const int *regnums, size_t n, uint64_t *out, uint8_t *ok);
+
+/* len bytes at addrs[h] as each hart h sees them (through its own page
+ * tables), in one round trip: out[h * len ...], ok[h].  0 or -1. */
+int target_harts_mem(struct target *t, const uint64_t *addrs, size_t len, uint8_t *out, uint8_t *ok);
 
 /* The fd to poll while the CPU runs. */
 int target_fd(const struct target *t);

@@ -139,8 +139,11 @@ static int stopped(struct target *t, struct rsp_stop *stop)
 		return err_prefix("the gdbstub's stop reply");
 	snprintf(t->last_stop, sizeof t->last_stop, "%.*s", (int)t->parser.pkt_len, t->parser.pkt);
 	t->running = 0;
+	target_regs_drop(t);	/* perhaps another hart's now */
 	if (stop->kind != RSP_STOP_SIGNAL)
 		t->gone = 1;
+	else
+		target_harts_stopped(t, stop);
 	return 0;
 }
 
@@ -149,10 +152,19 @@ int target_run_wait(struct target *t, struct rsp_stop *stop, int timeout_ms)
 	return target_link_recv(t, timeout_ms, 0) < 0 ? -1 : stopped(t, stop);
 }
 
+/* One hart: 's'.  Several: the hart spoken to, alone or with the others
+ * running (the legacy 's' would let them run, see target_harts.c). */
 static int raw_step(struct target *t, struct rsp_stop *stop)
 {
+	char req[64];
+	int len;
+
 	target_regs_drop(t);
-	if (target_link_send(t, "s", 1) < 0)
+	if (t->nharts < 2 || t->g_hart < 0)
+		len = snprintf(req, sizeof req, "s");
+	else
+		len = snprintf(req, sizeof req, "vCont;s:%s%s", t->harts[t->g_hart].tid, t->step_others ? ";c" : "");
+	if (target_link_send(t, req, (size_t)len) < 0)
 		return -1;
 	return target_run_wait(t, stop, t->timeout_ms);
 }

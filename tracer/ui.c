@@ -102,6 +102,7 @@ static void draw(struct ui_screen *u)
 	ui_stages_draw(u);
 	ui_where_draw(u);
 	ui_map_draw(u);
+	ui_harts_draw(u);
 	ui_code_draw(u);
 	ui_regs_draw(u);
 	ui_csrs_draw(u);
@@ -250,15 +251,15 @@ static int refuse(struct ui_screen *u, int ch)
 {
 	const struct session *s = u->s;
 
-	if (ui_gdb_driving(u) && strchr("snc>rTEMSC", ch)) {
+	if (ui_gdb_driving(u) && strchr("snc>rTEMSCh", ch)) {
 		say(u, 1, "gdb is driving: detach it (or quit gdb) to use this key");
 		return 1;
 	}
-	if (s->running && strchr("snc>brxTEMSC", ch)) {
+	if (s->running && strchr("snc>brxTEMSCh", ch)) {
 		say(u, 0, "the guest is running: Ctrl-C stops it");
 		return 1;
 	}
-	if (s->ended && strchr("snc>bTEM", ch)) {
+	if (s->ended && strchr("snc>bTEMh", ch)) {
 		say(u, 1, "QEMU has ended: press r to restart, or q to quit");
 		return 1;
 	}
@@ -412,6 +413,19 @@ static int key(struct ui_screen *u, int ch)
 		break;
 	case '.':
 		u->code_follow = 1;
+		break;
+	case 'h':	/* the next hart: the panels show it, s and n step it alone */
+		if (s->nharts < 2) {
+			say(u, 0, "one hart: start with --smp N for more");
+			break;
+		}
+		u->code_follow = 1;
+		if ((rc = session_select_hart(s, (s->shown_hart + 1) % (int)s->nharts)) == 0) {
+			char msg[120];
+
+			snprintf(msg, sizeof msg, "hart %d: s and n step it alone; h the next", s->shown_hart);
+			say(u, 0, msg);
+		}
 		break;
 	case 'l':
 		u->show_lesson = !u->show_lesson;

@@ -20,6 +20,7 @@ static const char *const help_lines[] = {
 	"  b         set or clear a breakpoint (symbol or address; Tab completes)",
 	"  x         show memory at an address or symbol",
 	"  r         restart from the reset vector",
+	"  h         the next hart (--smp N): the panels show it, s and n step it alone",
 	"  Ctrl-C    stop the running guest",
 	"  Up/Down PgUp/PgDn   scroll the focused panel",
 	"  Tab       move between the code and console panels",

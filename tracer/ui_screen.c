@@ -29,7 +29,8 @@ attr_t ui_screen_attr(const struct ui_screen *u, enum ui_color c)
 void ui_screen_layout(struct ui_screen *u)
 {
 	int rows = u->rows, cols = u->cols;
-	int body_y = 3, body_h = rows - 4;	/* under stages/where/map, above status */
+	int strip = ui_harts_rows(u);
+	int body_y = 3 + strip, body_h = rows - 4 - strip;	/* under stages/where/map/harts, above status */
 	int left_w = cols - RIGHT_W - 1;
 	int regs_h = 16;			/* 32 registers, two per row */
 
@@ -37,6 +38,7 @@ void ui_screen_layout(struct ui_screen *u)
 	u->stages = (struct ui_rect){ 0, 0, 1, cols };
 	u->where = (struct ui_rect){ 1, 0, 1, cols };
 	u->map = (struct ui_rect){ 2, 0, 1, cols };
+	u->harts = (struct ui_rect){ 3, 0, strip, cols };
 	u->status = (struct ui_rect){ rows - 1, 0, 1, cols };
 	if (body_h > regs_h + 8)
 		regs_h++;	/* room for a heading */

@@ -37,7 +37,7 @@ struct ui_screen {
 	int utf8;		/* arrows and blocks can be drawn */
 	int rows, cols;
 	int too_small;
-	struct ui_rect stages, where, map, code, lesson, regs, csrs, console, status;
+	struct ui_rect stages, where, map, harts, code, lesson, regs, csrs, console, status;
 
 	enum ui_focus focus;
 	enum ui_mode mode;
@@ -108,6 +108,8 @@ void ui_screen_title(const struct ui_screen *u, const struct ui_rect *r, const c
 void ui_stages_draw(struct ui_screen *u);
 void ui_where_draw(struct ui_screen *u);
 void ui_map_draw(struct ui_screen *u);
+int ui_harts_rows(const struct ui_screen *u);
+void ui_harts_draw(struct ui_screen *u);
 void ui_regs_draw(struct ui_screen *u);
 void ui_csrs_draw(struct ui_screen *u);
 void ui_code_draw(struct ui_screen *u);

@@ -39,6 +39,10 @@ expect "--gdb-port and --gdb-socket" 2 '--gdb-port or --gdb-socket: choose one' 
 expect "--gdb-port=0" 2 '--gdb-port wants a port number from 1 to 65535, not "0"' 3000 --gdb-port=0 "$KERNEL"
 # Options that shape the QEMU bootscope starts mean nothing with --attach.
 expect "--attach with --qemu" 2 '--qemu is for a QEMU that bootscope starts' 3000 --batch --attach 127.0.0.1:1 --qemu /bin/true
+expect "--attach with --smp" 2 '--smp is for a QEMU that bootscope starts' 3000 --batch --attach 127.0.0.1:1 --smp 2
+for n in 0 9 two; do
+	expect "--smp $n" 2 "--smp wants a number of harts from 1 to 8, not \"$n\"" 3000 --batch --smp "$n" "$KERNEL"
+done
 expect "--attach with --qemu-arg" 2 '--qemu-arg is for a QEMU that bootscope starts' 3000 \
 	--batch --attach 127.0.0.1:1 --qemu-arg -m --qemu-arg 256M
 expect "--json without --batch" 2 '--json goes with --batch' 3000 --json "$KERNEL"

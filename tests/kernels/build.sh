@@ -22,6 +22,7 @@ build xv6ish 0x80000000 xv6ish.S
 build many-ecalls 0x80200000 many-ecalls.S
 build many-srets 0x80200000 many-srets.S
 build timer 0x80000000 timer.S
+build harts 0x80000000 harts.S
 # stale: the ELF of one build, the raw image of another.
 build stale 0x80200000 good.S
 $objcopy --strip-all -O binary "$out/trap.elf" "$out/stale.bin"

@@ -1,0 +1,103 @@
+# Every hart: --smp N gives a harts strip (one line per hart where there
+# is room, else all on one line), h selects the next hart, and a step
+# moves the selected hart alone.  With an xv6-style kernel and no
+# firmware, every hart starts at the reset vector and comes to the
+# kernel in M mode; with the bundled kernel and OpenSBI, the harts that
+# lost the boot lottery stay in the firmware.
+. "$TOP/tests/lib/check.sh"
+. "$TOP/tests/lib/tui.sh"
+
+bash "$TOP/tests/kernels/build.sh" "$files/k" >/dev/null || { not_ok "test kernels build"; check_done; }
+
+# The compact strip's entry for hart N ("▶1 M 100c wfi" or " 1 M 100c"):
+# its pc.
+strip_pc() { tui_screen | grep '^ harts:' | sed 's/^ harts://' | tr '|' '\n' | sed 's/▶/ /' | awk -v h="$1" '$1 == h { print $3 }'; }
+# The hart the panels show, from the strip's mark.
+shown_hart() { tui_screen | grep '^ harts:' | grep -o '▶[0-9]*' | tr -d '▶'; }
+
+# ---- an xv6-style kernel, no firmware, three harts, 80x24 -----------------
+tui_start 80x24 -- --bios none --smp 3 "$files/k/harts.elf"
+check_screen "--smp 3: up, the harts strip on one line" '^ harts: ▶0 M 1000 \|  1 M 1000 \|  2 M 1000 *$'
+tui_keys '>'
+check_screen "> : a hart enters the kernel at 0x80000000" 'entered stage 2, kernel, at 0x80000000'
+check_screen "...in M mode" ' M mode insn [0-9]+ *$'
+# Which hart hit the breakpoint first is QEMU's to decide: the one that
+# stopped is the one shown.
+shown=$(shown_hart)
+check_match "...the strip marks the hart that stopped, at 0x80000000" "$(tui_screen | grep '^ harts:')" "▶$shown M 80000000"
+tui_keys h
+next=$(((shown + 1) % 3))
+check_screen "h: the next hart is shown" "^ harts: .*▶$next M "
+check_screen "...and said so" "hart $next: s and n step it alone; h the next"
+p0=$(strip_pc 0) p1=$(strip_pc 1) p2=$(strip_pc 2)
+before=$(strip_pc $next)
+tui_keys s
+check_screen "s: the selected hart steps" 'stepped 1 instruction'
+tui_keys s
+tui_wait_not "▶$next M $before( |\\$)" || true
+check "s s: its pc moved (from $before)" test "$(strip_pc $next)" != "$before"
+for h in 0 1 2; do
+	[ "$h" = "$next" ] && continue
+	eval "was=\$p$h"
+	check_eq "...hart $h's did not" "$(strip_pc $h)" "$was"
+done
+check_screen "...and the panels show its pc" "^ pc 0x$(strip_pc $next) "
+# Hart 1 to the kernel: a run lets every hart go, and the one that
+# stops is shown.
+tui_keys c
+check_screen "c: running" ' running'
+tui_keys C-c
+check_screen "Ctrl-C: stopped" 'interrupted at 0x'
+check_screen "...every hart in the kernel now" '^ harts: .*0 M 8000[0-9a-f]{4} .*1 M 8000[0-9a-f]{4} .*2 M 8000[0-9a-f]{4}'
+tui_keys q
+tui_exit_status
+check_eq "--smp 3, q: exits 0" "$rc" 0
+check_clean "harts, xv6-style"
+
+# ---- four harts at 80x24: select hart 2, step: only hart 2 moves ----------
+tui_start 80x24 -- --bios none --smp 4 "$files/k/harts.elf"
+check_screen "--smp 4 at 80x24: four harts on one line" '^ harts: ▶0 M 1000 \|  1 M 1000 \|  2 M 1000 \|  3 M 1000 *$'
+tui_keys h
+check_screen "h: hart 1" '▶1 M 1000'
+tui_keys h
+check_screen "h h: hart 2" '▶2 M 1000'
+tui_keys 3s
+check_screen "3s: hart 2 stepped" 'stepped 3 instructions'
+check_screen "...its pc is 0x100c, the others' still 0x1000" \
+	'^ harts:  0 M 1000 \|  1 M 1000 \| ▶2 M 100c \|  3 M 1000 *$'
+tui_keys h h
+check_screen "h h: round to hart 0" '▶0 M 1000'
+tui_keys q
+tui_exit_status
+check_eq "--smp 4, q: exits 0" "$rc" 0
+
+# ---- the bundled kernel with OpenSBI, two harts, room for a line each ------
+tui_start 110x44 -- --smp 2 "$KERNEL"
+check_screen "--smp 2 at 110x44: a line per hart" '^▶ hart 0  M mode  pc 0x1000 '
+check_screen "...hart 1 too" '^  hart 1  M mode  pc 0x1000 '
+tui_keys '>'
+check_screen "> : stage 2" 'entered stage 2'
+tui_keys '>'
+check_screen "> > : the boot hart enters the kernel in S mode" 'entered stage 3, kernel, at 0x80200000 in S mode'
+# (Which hart wins OpenSBI's boot lottery is not fixed: the winner is the
+# one that stops at the kernel's entry.)
+check_screen "...the winner is the one shown, in the kernel" '^▶ hart [01]  S mode  pc 0x80200000  _start +kernel'
+check_screen "...the other still in the firmware, in M mode" '^  hart [01]  M mode  pc 0x8000[0-9a-f]{4} .* firmware'
+tui_keys h
+check_screen "h: the other hart's own registers: M mode, in the firmware" '^ pc 0x8000[0-9a-f]{4}  firmware '
+check_screen "...the top line says its mode" ' M mode insn [0-9]+'
+tui_keys q
+tui_exit_status
+check_eq "--smp 2, q: exits 0" "$rc" 0
+check_clean "harts, OpenSBI"
+
+# ---- one hart: no strip, and h says why ------------------------------------
+tui_start 80x24 -- "$KERNEL"
+check_screen "one hart: up" '^ pc 0x1000 '
+tui_keys h
+check_screen "h with one hart: says how to get more" 'one hart: start with --smp N for more'
+tui_keys q
+tui_exit_status
+check_eq "one hart, q: exits 0" "$rc" 0
+
+check_done
