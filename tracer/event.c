@@ -67,6 +67,7 @@ static struct event *fresh(struct event *e, const struct event_log *l, enum even
 	e->kind = kind;
 	e->command = l->command;
 	e->pc = pc;
+	e->hart = l->hart;
 	e->stage = -1;
 	e->reg = -1;
 	e->from.ring = e->to.ring = -1;

@@ -61,6 +61,7 @@ struct event {
 	char detail[200];	/* how QEMU ended, in its own words */
 
 	unsigned long number;	/* its place in the log since event_log_init: 0, 1, ... */
+	int hart;		/* the hart it happened on (an index, as the session's harts) */
 	int have_insn;
 	uint64_t insn;		/* instructions executed since reset (when counted) */
 	const char *name;	/* the instruction: "mret", "ecall", "csr write" */
@@ -93,6 +94,7 @@ struct event_log {
 	 * boot.  0: none. */
 	int mute;
 	uint64_t replayed;
+	int hart;		/* the hart new events happen on: the one that stopped */
 };
 
 /* Empty the log (its memory is kept for the next events). */

@@ -48,6 +48,8 @@ static void print_event_json(FILE *out, const struct session *s, const struct ev
 	json_hex(out, "pc", e->pc);
 	if (e->have_insn)
 		fprintf(out, ", \"insn\": %" PRIu64, e->insn);
+	if (s->nharts > 1)	/* one hart's report stays as it was */
+		fprintf(out, ", \"hart\": %d", e->hart);
 	json_str(out, "from", e->from.name);
 	json_str(out, "to", e->to.name);
 	json_str(out, "symbol", stage_symbol_of(&s->model, e->pc, sym, sizeof sym) == 0 ? sym : "");

@@ -60,6 +60,7 @@ int session_refresh_state(struct session *s)
 	s->stage = stage_of(&s->model, session_pc(s));
 	*me = (struct session_hart){ .known = 1, .pc = session_pc(s), .mode = s->mode, .stage = s->stage };
 	s->nharts = s->target.nharts;	/* the others are read with the view (session_view.c) */
+	s->events.hart = h;
 	session_travel_mark(s);
 	if (s->stage != old && s->stage) {
 		struct event *e = event_add(&s->events, EVENT_STAGE, session_pc(s));

@@ -103,7 +103,10 @@ void ui_events_draw(struct ui_screen *u)
 
 		if (e->have_insn)
 			snprintf(count, sizeof count, "%" PRIu64, e->insn);
-		words(u, e, text, sizeof text);
+		/* With several harts, whose it was, before the words. */
+		int at = s->nharts > 1 ? snprintf(text, sizeof text, "hart %d: ", e->hart) : 0;
+
+		words(u, e, text + at, sizeof text - (size_t)at);
 		snprintf(line, sizeof line, "%c %14s  %-9s %-5s %s", u->event_top + (size_t)i == u->event_sel ? '>' : ' ',
 			 count, st >= 0 ? s->model.stages[st].short_name : "",
 			 e->kind == EVENT_STAGE || e->from.name[0] == '?' ? e->to.name : e->from.name, text);

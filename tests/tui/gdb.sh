@@ -24,6 +24,13 @@ qemu_down() {
 	pkill -KILL -P "$qbg" 2>/dev/null
 	wait "$qbg" 2>/dev/null
 }
+# directly FUNC OUT: FUNC SOCKET OUT (a gdb run) on a QEMU of the test's own.
+directly() {
+	local sock=$files/direct.${2##*/}.sock
+	qemu_up "$sock"
+	"$1" "$sock" "$2"
+	qemu_down
+}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # The same gdb commands, first against a QEMU of the test's own, then
@@ -101,9 +108,7 @@ walk() {	# SOCKET OUT
 # (QEMU's own D lets the guest run to its power-off, and may close the
 # connection before gdb has read the answer: detach's words are not the
 # walk's.)
-qemu_up "$files/direct2.sock"
-walk "$files/direct2.sock" "$files/walk.direct"
-qemu_down
+directly walk "$files/walk.direct"
 port=$(free_port)
 tui_start 110x34 -- --gdb-port="$port" "$KERNEL"
 check_screen "boot-walk: up" '^ pc 0x1000 '
@@ -157,12 +162,8 @@ extended() {	# REMOTE OUT
 		-ex 'break *0x80200000' -ex continue -ex 'info registers pc priv' -ex kill -ex 'info registers pc' \
 		"$KERNEL" >"$2" 2>&1
 }
-qemu_up "$files/direct3.sock"
-session "$files/direct3.sock" "$files/all.direct"
-qemu_down
-qemu_up "$files/direct4.sock"
-extended "$files/direct4.sock" "$files/ext.direct"
-qemu_down
+directly session "$files/all.direct"
+directly extended "$files/ext.direct"
 port=$(free_port)
 tui_start 110x34 -- --gdb-port="$port" "$KERNEL"
 check_screen "a whole gdb session: up" '^ pc 0x1000 '

@@ -86,10 +86,27 @@ check_screen "...the other still in the firmware, in M mode" '^  hart [01]  M mo
 tui_keys h
 check_screen "h: the other hart's own registers: M mode, in the firmware" '^ pc 0x8000[0-9a-f]{4}  firmware '
 check_screen "...the top line says its mode" ' M mode insn [0-9]+'
+tui_keys e
+check_screen "e: each event says its hart" '^ *> *[0-9]+ +kernel +S +hart [01]: '
+tui_keys Escape
 tui_keys q
 tui_exit_status
 check_eq "--smp 2, q: exits 0" "$rc" 0
 check_clean "harts, OpenSBI"
+
+# ---- --batch --json: each event names its hart, with several ----------------
+timeout -k 2 60 "$BOOTSCOPE" --batch --json --smp 2 "$KERNEL" >"$files/smp2.json" 2>"$files/smp2.err" </dev/null
+check_eq "--batch --smp 2: exits 0" "$?" 0
+check "...every event names hart 0 or 1" python3 -c '
+import json, sys
+ev = json.load(open(sys.argv[1]))["events"]
+assert ev and all(e.get("hart") in (0, 1) for e in ev), ev[:3]' "$files/smp2.json"
+timeout -k 2 60 "$BOOTSCOPE" --batch --json "$KERNEL" >"$files/smp1.json" 2>/dev/null </dev/null
+check "...and with one hart, none does (the report as before)" python3 -c '
+import json, sys
+ev = json.load(open(sys.argv[1]))["events"]
+assert ev and not any("hart" in e for e in ev)' "$files/smp1.json"
+check_clean "harts, batch"
 
 # ---- one hart: no strip, and h says why ------------------------------------
 tui_start 80x24 -- "$KERNEL"
