@@ -95,6 +95,47 @@ static void print_event_json(FILE *out, const struct session *s, const struct ev
 	fputs("}", out);
 }
 
+/* Where each hart entered each stage, from the events: a stage entered
+ * where the session stopped, or a return (mret, sret) into a later stage
+ * than the hart was in, which is how OpenSBI sends the harts it starts
+ * into the kernel. */
+static void print_harts_json(FILE *out, const struct session *s)
+{
+	const struct event_log *l = session_events(s);
+
+	fputs(",\n \"harts\": [", out);
+	for (size_t h = 0; h < s->nharts; h++) {
+		int in = -1, first = 1;
+
+		fprintf(out, "%s{\"hart\": %zu, \"stages\": [", h ? ",\n  " : "\n  ", h);
+		for (size_t i = 0; i < event_count(l); i++) {
+			const struct event *e = event_at(l, i);
+			const struct stage *st = NULL;
+			uint64_t at = e->pc;
+
+			if (e->hart != (int)h || e->again)
+				continue;
+			if ((e->kind == EVENT_STAGE || e->kind == EVENT_PAUSED) && e->stage >= 0 && e->stage < s->model.n)
+				st = &s->model.stages[e->stage];
+			else if (e->kind == EVENT_RETURN)
+				st = stage_of(&s->model, at = e->addr);
+			if (!st || (int)(st - s->model.stages) <= in)
+				continue;
+			in = (int)(st - s->model.stages);
+			fprintf(out, "%s{\"stage\": %d, ", first ? "" : ", ", st->number);
+			json_field(out, "name", st->name);
+			json_hex(out, "pc", at);
+			json_str(out, "mode", e->to.name);
+			if (e->have_insn)
+				fprintf(out, ", \"insn\": %" PRIu64, e->insn);
+			fputc('}', out);
+			first = 0;
+		}
+		fputs("]}", out);
+	}
+	fputs("]", out);
+}
+
 static void print_events_json(FILE *out, const struct session *s)
 {
 	const struct event_log *l = session_events(s);
@@ -118,11 +159,15 @@ static void print_events_json(FILE *out, const struct session *s)
 }
 
 /* A stage's entry, or the --at point: where, the instruction, the registers. */
-static void print_stop_json(FILE *out, const struct arch *a, const struct walk_stop *r)
+static void print_stop_json(FILE *out, const struct session *s, const struct walk_stop *r)
 {
+	const struct arch *a = s->arch;
+
 	fprintf(out, "{\"number\": %d, ", r->number);
 	json_field(out, "name", r->name);
 	fprintf(out, ", \"entry\": \"0x%" PRIx64 "\", ", r->entry);
+	if (s->nharts > 1)
+		fprintf(out, "\"hart\": %d, ", r->hart);
 	json_field(out, "priv", r->mode);
 	fputs(", ", out);
 	json_field(out, "section", r->section);
@@ -142,8 +187,6 @@ static void print_stop_json(FILE *out, const struct arch *a, const struct walk_s
 static void print_json(FILE *out, struct session *s, const struct walk_stop *r, int n, const char *end,
 		       const struct walk_stop *at)
 {
-	const struct arch *a = s->arch;
-
 	fputc('{', out);
 	json_field(out, "kernel", s->opts.kernel);
 	fputs(", ", out);
@@ -151,14 +194,16 @@ static void print_json(FILE *out, struct session *s, const struct walk_stop *r, 
 	fputs(",\n \"stages\": [", out);
 	for (int i = 0; i < n; i++, r++) {
 		fputs(i ? ",\n  " : "\n  ", out);
-		print_stop_json(out, a, r);
+		print_stop_json(out, s, r);
 	}
 	fputs("]", out);
 	if (at) {
 		fputs(",\n \"at\": ", out);
-		print_stop_json(out, a, at);
+		print_stop_json(out, s, at);
 	}
 	print_events_json(out, s);
+	if (s->nharts > 1)	/* one hart's report stays as it was */
+		print_harts_json(out, s);
 	if (s->story.off[0]) {	/* asked for, but not to be had */
 		fputs(",\n ", out);
 		json_field(out, "events_note", s->story.off);
@@ -221,8 +266,11 @@ static void print_text(FILE *out, struct session *s, const struct walk_stop *r, 
 	fprintf(out, "kernel:   %s\nfirmware: %s\n", s->opts.kernel ? s->opts.kernel : "(none)",
 		walk_firmware(s));
 	for (int i = 0; i < n; i++, r++) {
-		fprintf(out, "\n== stage %d: %s, entered at 0x%" PRIx64 " in %s mode\n", r->number,
+		fprintf(out, "\n== stage %d: %s, entered at 0x%" PRIx64 " in %s mode", r->number,
 			r->name, r->entry, r->mode);
+		if (s->nharts > 1)
+			fprintf(out, " by hart %d", r->hart);
+		fputc('\n', out);
 		print_stop_text(out, s->arch, r);
 	}
 	if (at) {

@@ -467,6 +467,10 @@ void session_view_code(struct session *s);
  * stopped the one shown.  0, or -1 with err_set(). */
 int session_select_hart(struct session *s, int hart);
 
+/* Read every hart's pc, mode and stage now (harts; the one shown is
+ * read at every stop anyway).  What cannot be read is left not known. */
+void session_harts_read(struct session *s);
+
 /* Read what the screen shows, if a stop made it stale: before drawing. */
 void session_view_update(struct session *s);
 

@@ -98,7 +98,7 @@ static int waits(const struct arch *a, const uint8_t *b)
 
 /* Every hart but the one shown: its pc and the registers its mode comes
  * from, in one round trip, and whether it waits for an interrupt. */
-static void read_harts(struct session *s)
+void session_harts_read(struct session *s)
 {
 	size_t per = 1 + s->arch->nmode_regs, n = s->target.nharts;
 	int nums[1 + ARCH_MAX_REGS];
@@ -159,7 +159,7 @@ void session_view_update(struct session *s)
 		fetch_code(s, session_pc(s));
 	if (s->mem.on)
 		fetch_memory(s);
-	read_harts(s);
+	session_harts_read(s);
 }
 
 void session_view_code(struct session *s)

@@ -15,6 +15,7 @@ void walk_take(struct session *s, struct walk_stop *r)
 	r->name = s->stage ? s->stage->name : "unknown";
 	r->entry = session_pc(s);
 	r->mode = s->mode.name;
+	r->hart = s->shown_hart;
 	sec = stage_section_of(&s->model, r->entry, NULL, NULL);
 	snprintf(r->section, sizeof r->section, "%s", sec ? sec : "unknown");
 	if (stage_symbol_of(&s->model, r->entry, r->symbol, sizeof r->symbol) < 0)

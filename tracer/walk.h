@@ -18,6 +18,7 @@ struct walk_stop {
 	const char *name;
 	uint64_t entry;
 	const char *mode;
+	int hart;		/* the hart that entered it (an index into the session's harts) */
 	char section[64];
 	char symbol[128];
 	char insn[80];

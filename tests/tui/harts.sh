@@ -101,11 +101,35 @@ check "...every event names hart 0 or 1" python3 -c '
 import json, sys
 ev = json.load(open(sys.argv[1]))["events"]
 assert ev and all(e.get("hart") in (0, 1) for e in ev), ev[:3]' "$files/smp2.json"
+check "...the harts: each from the reset vector into the firmware; one of them on into the kernel in S mode" python3 -c '
+import json, sys
+h = json.load(open(sys.argv[1]))["harts"]
+assert [x["hart"] for x in h] == [0, 1], h
+for x in h:
+    assert [(y["stage"], y["pc"]) for y in x["stages"][:2]] == [(1, "0x1000"), (2, "0x80000000")], x
+booted = [x for x in h if len(x["stages"]) == 3]
+assert len(booted) == 1 and booted[0]["stages"][2]["pc"] == "0x80200000" and booted[0]["stages"][2]["mode"] == "S", h' \
+	"$files/smp2.json"
+timeout -k 2 60 "$BOOTSCOPE" --batch --smp 2 "$KERNEL" >"$files/smp2.txt" 2>&1 </dev/null
+check_match "...the text report says which hart entered the kernel" "$(cat "$files/smp2.txt")" \
+	'^== stage 3: kernel, entered at 0x80200000 in S mode by hart [01]$'
 timeout -k 2 60 "$BOOTSCOPE" --batch --json "$KERNEL" >"$files/smp1.json" 2>/dev/null </dev/null
 check "...and with one hart, none does (the report as before)" python3 -c '
 import json, sys
-ev = json.load(open(sys.argv[1]))["events"]
-assert ev and not any("hart" in e for e in ev)' "$files/smp1.json"
+d = json.load(open(sys.argv[1]))
+assert d["events"] and not any("hart" in e for e in d["events"]) and "harts" not in d
+assert not any("hart" in st for st in d["stages"])' "$files/smp1.json"
+# An xv6-style boot with no firmware: every hart from 0x1000 into the
+# kernel at 0x80000000, in M mode (it never powers off: --timeout ends it).
+timeout -k 2 60 "$BOOTSCOPE" --batch --json --bios none --smp 3 --timeout 1 "$files/k/harts.elf" \
+	>"$files/xv6.json" 2>/dev/null </dev/null
+check "--bios none --smp 3: all three harts start at 0x1000 and enter the kernel at 0x80000000 in M mode" python3 -c '
+import json, sys
+h = json.load(open(sys.argv[1]))["harts"]
+assert [x["hart"] for x in h] == [0, 1, 2], h
+for x in h:
+    assert [(y["stage"], y["pc"], y["mode"]) for y in x["stages"]] == [(1, "0x1000", "M"), (2, "0x80000000", "M")], x' \
+	"$files/xv6.json"
 check_clean "harts, batch"
 
 # ---- one hart: no strip, and h says why ------------------------------------
