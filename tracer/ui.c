@@ -414,6 +414,15 @@ static int key(struct ui_screen *u, int ch)
 	case '.':
 		u->code_follow = 1;
 		break;
+	case 'H':	/* while one hart steps, the others stay, or run as under gdb */
+		if (s->nharts < 2) {
+			say(u, 0, "one hart: start with --smp N for more");
+			break;
+		}
+		s->target.step_others = !s->target.step_others;
+		say(u, 0, s->target.step_others ? "a step lets the other harts run meanwhile (H: they stay)"
+						: "a step moves the selected hart alone (H: the others run meanwhile)");
+		break;
 	case 'h':	/* the next hart: the panels show it, s and n step it alone */
 		if (s->nharts < 2) {
 			say(u, 0, "one hart: start with --smp N for more");

@@ -52,11 +52,13 @@ void ui_harts_draw(struct ui_screen *u)
 	if (r->h >= (int)n) {
 		for (size_t h = 0; h < n; h++) {
 			one(u, h, 1, buf, sizeof buf);
+			if (h == 0 && u->s->target.step_others)	/* the H toggle, where it shows */
+				snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "   (a step lets every hart run)");
 			ui_screen_put(r->y + (int)h, 0, r->w, (int)h == u->s->shown_hart ? A_BOLD : A_NORMAL, buf, 1);
 		}
 		return;
 	}
-	len = (size_t)snprintf(buf, sizeof buf, " harts:");
+	len = (size_t)snprintf(buf, sizeof buf, u->s->target.step_others ? " harts (all run):" : " harts:");
 	for (size_t h = 0; h < n && len < sizeof buf - 1; h++) {
 		one(u, h, 0, item, sizeof item);
 		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", h ? " | " : " ", item);

@@ -54,6 +54,42 @@ tui_exit_status
 check_eq "--smp 3, q: exits 0" "$rc" 0
 check_clean "harts, xv6-style"
 
+# ---- H: while one hart steps, the others run (gdb's way), or stay --------
+# Hart 0 counts in s0 in its loop: its s0 says whether it ran.
+tui_start 80x24 -- --bios none --smp 2 "$files/k/harts.elf"
+check_screen "H: up" '^ harts: ▶0 M 1000 '
+tui_keys c
+check_screen "c: both harts run" ' running'
+tui_keys C-c
+check_screen "Ctrl-C: stopped" 'interrupted at 0x'
+# Show hart 0, then hart 1 (h moves on from the one that stopped).
+[ "$(shown_hart)" = 0 ] || tui_keys h
+check_screen "hart 0 shown" '▶0 M '
+s0() { tui_screen | grep -Eo 's0 +[0-9a-f]{16}' | awk '{ print $2 }'; }
+before=$(s0)
+check "...its s0 is on the screen (${before:-none})" test -n "$before"
+tui_keys h
+check_screen "h: hart 1 shown" '▶1 M '
+tui_keys 5s
+check_screen "5s: hart 1 stepped alone" 'stepped 5 instructions'
+tui_keys h
+check_screen "h: hart 0 again" '▶0 M '
+check_eq "...its s0 is where it was: it did not run" "$(s0)" "$before"
+tui_keys H
+check_screen "H: the strip says every hart runs in a step" '^ harts \(all run\):'
+check_screen "...and the status line says so" 'a step lets the other harts run meanwhile'
+tui_keys h 5s
+check_screen "5s on hart 1 with the others running" 'stepped 5 instructions'
+tui_keys h
+check_screen "h: hart 0 again" '▶0 M '
+check "...its s0 counted on: it ran while hart 1 stepped ($before before)" \
+	test "$((16#$(s0)))" -gt "$((16#$before))"
+tui_keys H
+check_screen "H again: the strip is back to harts stepped alone" '^ harts:  ?▶?0 '
+tui_keys q
+tui_exit_status
+check_eq "H, q: exits 0" "$rc" 0
+
 # ---- four harts at 80x24: select hart 2, step: only hart 2 moves ----------
 tui_start 80x24 -- --bios none --smp 4 "$files/k/harts.elf"
 check_screen "--smp 4 at 80x24: four harts on one line" '^ harts: ▶0 M 1000 \|  1 M 1000 \|  2 M 1000 \|  3 M 1000 *$'
