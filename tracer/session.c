@@ -225,17 +225,7 @@ static int start(struct session *s, const struct session_opts *o)
 
 	paused->stage = s->stage ? (int)(s->stage - s->model.stages) : -1;
 	paused->to = s->mode;
-	/* Where every other hart is paused too: the start of its story. */
-	if (s->nharts > 1)
-		session_harts_read(s);
-	for (size_t h = 0; h < s->nharts; h++)
-		if ((int)h != s->shown_hart && s->harts[h].known) {
-			struct event *e = event_add(&s->events, EVENT_PAUSED, s->harts[h].pc);
-
-			e->hart = (int)h;
-			e->to = s->harts[h].mode;
-			e->stage = s->harts[h].stage ? (int)(s->harts[h].stage - s->model.stages) : -1;
-		}
+	session_harts_begin(s);
 	session_console_drain(s);
 	return 0;
 }

@@ -462,14 +462,19 @@ const struct code_line *session_insn_cached(struct session *s, uint64_t addr);
 /* Fetch the code around the pc after every stop from now on (the screen). */
 void session_view_code(struct session *s);
 
-/* Show hart i (an index into harts) from now on: its registers, its
- * stage; a step moves it alone.  A run that stops makes the hart that
- * stopped the one shown.  0, or -1 with err_set(). */
-int session_select_hart(struct session *s, int hart);
+/* ---- session_harts.c ---- */
 
 /* Read every hart's pc, mode and stage now (harts; the one shown is
  * read at every stop anyway).  What cannot be read is left not known. */
 void session_harts_read(struct session *s);
+
+/* At the start: each other hart's place is the first event of its own. */
+void session_harts_begin(struct session *s);
+
+/* Show hart i (an index into harts) from now on: its registers, its
+ * stage; a step moves it alone.  A run that stops makes the hart that
+ * stopped the one shown.  0, or -1 with err_set(). */
+int session_select_hart(struct session *s, int hart);
 
 /* Read what the screen shows, if a stop made it stale: before drawing. */
 void session_view_update(struct session *s);

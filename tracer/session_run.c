@@ -239,16 +239,6 @@ static int resume(struct session *s)
 	return 0;
 }
 
-int session_select_hart(struct session *s, int hart)
-{
-	if (ready(s) < 0)
-		return -1;
-	if (target_harts_select(&s->target, hart) < 0 || session_refresh(s) < 0)
-		return -1;
-	session_view_fetch(s);
-	return 0;
-}
-
 int session_continue(struct session *s)
 {
 	if (ready(s) < 0)
