@@ -215,7 +215,7 @@ int doctor_dynamic(struct doctor *d, struct session *s, int timeout_ms, volatile
 		return 0;
 	}
 	uint64_t entry = k->entry;
-	if (session_break_toggle(s, entry) < 0)
+	if (session_break_toggle(s, entry, -1) < 0)
 		return -1;
 	if (session_continue(s) < 0 || (rc = session_wait(s, timeout_ms, cancel)) < 0)
 		return -1;

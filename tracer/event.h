@@ -55,7 +55,7 @@ struct event {
 	unsigned long command;	/* the command that caused it (see above) */
 	uint64_t pc;
 	uint64_t addr;		/* a breakpoint's address */
-	unsigned long count;	/* steps */
+	unsigned long count;	/* steps; BREAK_SET/CLEARED: 1 + the one hart it is for, 0 for all */
 	int stage;		/* index of a stage entered; -1 for none */
 	struct arch_mode from, to;
 	char detail[200];	/* how QEMU ended, in its own words */

@@ -144,7 +144,8 @@ struct session_hart {
 	int waiting;			/* its instruction is a wait for interrupt (wfi) */
 };
 
-#define SESSION_UNDO_STEPS 64	/* a counted step up to this many keeps its steps */
+#define SESSION_UNDO_STEPS 64
+#define SESSION_HART_BPS 64	/* breakpoints for one hart only */	/* a counted step up to this many keeps its steps */
 
 /* What a gdb read at this stop, to answer its next reads from
  * (session_gdb.c): gdb reads the same few bytes around the pc again and
@@ -200,6 +201,8 @@ struct session {
 	struct session_hart harts[TARGET_MAX_HARTS];
 	size_t nharts;
 	int shown_hart;			/* whose registers regs holds (prev is the same hart's if have_prev) */
+	struct { uint64_t addr; int hart; } hart_bps[SESSION_HART_BPS];	/* user breakpoints for one hart */
+	size_t nhart_bps;
 	unsigned long steps[STAGE_MAX];	/* steps taken in each stage, by index */
 	struct event_log events;
 	struct session_story story;
@@ -393,9 +396,11 @@ int session_wait(struct session *s, int timeout_ms, volatile sig_atomic_t *cance
 /* Stop a running CPU (its stop comes through session_poll). */
 int session_interrupt(struct session *s);
 
-/* Set the breakpoint at addr, or clear it if there is one.  Returns 1 if it
- * is now set, 0 if cleared, -1 on error. */
-int session_break_toggle(struct session *s, uint64_t addr);
+/* Set the breakpoint at addr, or clear it if there is one.  hart: the one
+ * hart it stops (an index into harts), or -1 for every hart; another hart
+ * that comes by goes on without a stop.  Returns 1 if it is now set, 0 if
+ * cleared, -1 on error. */
+int session_break_toggle(struct session *s, uint64_t addr, int hart);
 
 /* Is there a breakpoint at addr? */
 int session_break_at(const struct session *s, uint64_t addr);

@@ -21,6 +21,24 @@ static int ready(struct session *s)
 	return 0;
 }
 
+/* The hart a user breakpoint at addr is for: -1 for every hart. */
+static int bp_hart(const struct session *s, uint64_t addr)
+{
+	for (size_t i = 0; i < s->nhart_bps; i++)
+		if (s->hart_bps[i].addr == addr)
+			return s->hart_bps[i].hart;
+	return -1;
+}
+
+/* A user breakpoint at the pc that stops the hart shown (the one that
+ * stopped, or stepped). */
+static int user_bp_here(const struct session *s)
+{
+	int h = bp_hart(s, session_pc(s));
+
+	return target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER) && (h < 0 || h == s->shown_hart);
+}
+
 static int stage_index(const struct session *s, const struct stage *st)
 {
 	return st ? (int)(st - s->model.stages) : -1;
@@ -78,7 +96,7 @@ static int step_n(struct session *s, unsigned long n, unsigned long *done)
 				fresh = 0;
 			}
 		}
-		if (target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER))
+		if (user_bp_here(s))
 			break;
 	}
 	if (session_refresh(s) < 0)
@@ -96,7 +114,7 @@ static void stepped(struct session *s, unsigned long done)
 {
 	if (s->ended)
 		return;
-	if (target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER))
+	if (user_bp_here(s))
 		event_add(&s->events, EVENT_BREAKPOINT, session_pc(s))->addr = session_pc(s);
 	else
 		event_add(&s->events, EVENT_STEPPED, session_pc(s))->count = done;
@@ -143,7 +161,7 @@ int session_steps_run(struct session *s)
 	s->steps_left -= chunk;
 	s->steps_done += done;
 	/* A breakpoint, or the end of QEMU, ends it early. */
-	if (s->ended || (session_pc(s) != before && target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER)))
+	if (s->ended || (session_pc(s) != before && user_bp_here(s)))
 		s->steps_left = 0;
 	if (!s->steps_left)
 		stepped(s, s->steps_done);
@@ -186,7 +204,8 @@ static int clear_temp_bp(struct session *s)
 /* The run should stop here: the user's breakpoint, or the temporary one. */
 static int wanted_stop(const struct session *s)
 {
-	return target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER | SESSION_BP_TEMP | SESSION_BP_GDB) != NULL;
+	return user_bp_here(s) ||
+	       target_run_break_of(&s->target, session_pc(s), SESSION_BP_TEMP | SESSION_BP_GDB) != NULL;
 }
 
 static int finish_stop(struct session *s, const struct rsp_stop *stop);
@@ -323,6 +342,19 @@ static int asked_event(struct session *s, unsigned long since)
 	return 0;
 }
 
+/* The run goes on after a stop no one asked for: 0, or 1 if QEMU ended. */
+static int go_on(struct session *s)
+{
+	if (target_run_resume(&s->target) < 0) {
+		if (!s->target.gone)
+			return -1;
+		session_note_end(s);
+		return 1;
+	}
+	s->running = 1;
+	return 0;
+}
+
 /* A run stopped.  A stop that is only the story's is recorded and the
  * run goes on (0); else the stop is the command's end (1). */
 static int stopped(struct session *s, const struct rsp_stop *stop)
@@ -330,6 +362,11 @@ static int stopped(struct session *s, const struct rsp_stop *stop)
 	s->running = 0;
 	if (session_refresh_state(s) < 0)
 		return -1;
+	/* A breakpoint of the user's for another hart than the one that
+	 * came by: no stop, as for the story's own. */
+	int other = stop->signal_or_status == 5 && !wanted_stop(s) &&
+		    target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER);
+
 	if (s->story.on && stop->signal_or_status == 5 && !wanted_stop(s)) {
 		struct rsp_stop st = *stop;
 		long long t0 = clock_ms();
@@ -345,18 +382,12 @@ static int stopped(struct session *s, const struct rsp_stop *stop)
 		s->story.ms += clock_ms() - t0;
 		if (s->interrupt_asked)
 			st.signal_or_status = 2;	/* it stops here, as asked */
-		else if (ours > 0 && !wanted_stop(s) && !asked_event(s, since)) {
-			if (target_run_resume(&s->target) < 0) {
-				if (!s->target.gone)
-					return -1;
-				session_note_end(s);
-				return 1;
-			}
-			s->running = 1;
-			return 0;
-		}
+		else if ((ours > 0 || other) && !wanted_stop(s) && !asked_event(s, since))
+			return go_on(s);
 		return finish_stop(s, &st);
 	}
+	if (other && !s->interrupt_asked)
+		return go_on(s);
 	return finish_stop(s, stop);
 }
 
@@ -437,20 +468,38 @@ int session_interrupt(struct session *s)
 	return target_run_interrupt(&s->target);
 }
 
-int session_break_toggle(struct session *s, uint64_t addr)
+int session_break_toggle(struct session *s, uint64_t addr, int hart)
 {
+	struct event *e;
+	int was = bp_hart(s, addr);
+
 	if (ready(s) < 0)
 		return -1;
+	if (hart >= (int)s->nharts)
+		return err_set("no hart %d: the machine has %zu (0 to %zu)", hart, s->nharts, s->nharts - 1);
 	event_begin(&s->events);
 	if (target_run_break_of(&s->target, addr, SESSION_BP_USER)) {
 		if (target_run_break_remove(&s->target, addr, SESSION_BP_USER) < 0)
 			return -1;
-		event_add(&s->events, EVENT_BREAK_CLEARED, session_pc(s))->addr = addr;
+		for (size_t i = 0; i < s->nhart_bps; i++)
+			if (s->hart_bps[i].addr == addr)
+				s->hart_bps[i] = s->hart_bps[--s->nhart_bps];
+		e = event_add(&s->events, EVENT_BREAK_CLEARED, session_pc(s));
+		e->addr = addr;
+		e->count = (unsigned long)(was + 1);
 		return 0;
 	}
+	if (hart >= 0 && s->nhart_bps == SESSION_HART_BPS)
+		return err_set("too many breakpoints for one hart (at most %d)", SESSION_HART_BPS);
 	if (target_run_break_insert(&s->target, addr, 0, SESSION_BP_USER) < 0)
 		return -1;
-	event_add(&s->events, EVENT_BREAK_SET, session_pc(s))->addr = addr;
+	if (hart >= 0) {
+		s->hart_bps[s->nhart_bps].addr = addr;
+		s->hart_bps[s->nhart_bps++].hart = hart;
+	}
+	e = event_add(&s->events, EVENT_BREAK_SET, session_pc(s));
+	e->addr = addr;
+	e->count = (unsigned long)(hart + 1);
 	return 1;
 }
 

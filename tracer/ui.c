@@ -191,9 +191,25 @@ static void complete(struct ui_screen *u)
 static void prompt_done(struct ui_screen *u)
 {
 	uint64_t addr;
-	const char *text = u->prompt[0] ? u->prompt : NULL;
+	char where[sizeof u->prompt], *cut;
+	const char *text = u->prompt[0] ? where : NULL;
+	int hart = -1;
 
 	u->mode = UI_MODE_NORMAL;
+	snprintf(where, sizeof where, "%s", u->prompt);
+	/* "kmain hart 1": a breakpoint that stops hart 1 only. */
+	if (u->prompt_for == 'b' && (cut = strstr(where, " hart ")) != NULL) {
+		char *end;
+		long n = strtol(cut + 6, &end, 10);
+
+		if (end == cut + 6 || *end || n < 0) {
+			say(u, 1, "a breakpoint for one hart is ADDRESS hart N, as in: kmain hart 1");
+			return;
+		}
+		hart = (int)n;
+		*cut = '\0';
+		text = where[0] ? where : NULL;
+	}
 	if (!text && u->prompt_for == 'b')
 		addr = session_pc(u->s);
 	else if (!text)
@@ -203,7 +219,7 @@ static void prompt_done(struct ui_screen *u)
 		return;
 	}
 	if (u->prompt_for == 'b') {
-		if (session_break_toggle(u->s, addr) < 0)
+		if (session_break_toggle(u->s, addr, hart) < 0)
 			say(u, 1, err_msg());
 	} else {
 		u->mem_addr = addr;

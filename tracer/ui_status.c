@@ -57,8 +57,12 @@ static void phrase(const struct session *s, const struct event *e, char *buf, si
 		break;
 	case EVENT_BREAK_SET:
 	case EVENT_BREAK_CLEARED:
-		snprintf(buf, cap, "breakpoint at 0x%" PRIx64 " %s", e->addr,
-			 e->kind == EVENT_BREAK_SET ? "set" : "cleared");
+		if (e->count)
+			snprintf(buf, cap, "breakpoint at 0x%" PRIx64 " for hart %lu %s", e->addr, e->count - 1,
+				 e->kind == EVENT_BREAK_SET ? "set" : "cleared");
+		else
+			snprintf(buf, cap, "breakpoint at 0x%" PRIx64 " %s", e->addr,
+				 e->kind == EVENT_BREAK_SET ? "set" : "cleared");
 		break;
 	case EVENT_TRAP:
 	case EVENT_RETURN:

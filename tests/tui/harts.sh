@@ -90,6 +90,31 @@ tui_keys q
 tui_exit_status
 check_eq "H, q: exits 0" "$rc" 0
 
+# ---- a breakpoint for one hart: the others pass it --------------------------
+# Harts 1 and 2 both loop through `others`; the breakpoint is hart 2's.
+tui_start 80x24 -- --bios none --smp 3 "$files/k/harts.elf"
+check_screen "one hart's breakpoint: up" '^ harts: ▶0 M 1000 '
+tui_keys b
+tui_type 'others hart 2'
+tui_keys Enter
+check_screen "b others hart 2: set, for hart 2" 'breakpoint at 0x[0-9a-f]+ for hart 2 set'
+for i in 1 2 3; do
+	tui_keys c
+	check_screen "c ($i): it stops at others" 'stopped at 0x8000001a <others>'
+	check_screen "...on hart 2, every time ($i)" '^ harts: .*▶2 M 8000001a'
+done
+tui_keys b
+tui_type 'others hart 9'
+tui_keys Enter
+check_screen "b ... hart 9: there is no hart 9" 'no hart 9: the machine has 3 \(0 to 2\)'
+tui_keys b
+tui_type 'others hart x'
+tui_keys Enter
+check_screen "b ... hart x: says how it is written" 'a breakpoint for one hart is ADDRESS hart N'
+tui_keys q
+tui_exit_status
+check_eq "one hart's breakpoint, q: exits 0" "$rc" 0
+
 # ---- four harts at 80x24: select hart 2, step: only hart 2 moves ----------
 tui_start 80x24 -- --bios none --smp 4 "$files/k/harts.elf"
 check_screen "--smp 4 at 80x24: four harts on one line" '^ harts: ▶0 M 1000 \|  1 M 1000 \|  2 M 1000 \|  3 M 1000 *$'
