@@ -42,7 +42,8 @@ check_screen "after Esc the code panel is back" '▶0*1010 ld t0,24\(t0\)'
 tui_keys '?'
 check_screen "?: the help opens" 'bootscope keys'
 for k in 's +step one instruction' 'n +step over' 'c +continue' '> +run to the start of the next boot stage' \
-	 'b +set or clear a breakpoint' 'x +show memory' 'r +restart' 'Ctrl-C +stop' 'q +quit'; do
+	 'b +set or clear a breakpoint' 'x +show memory' 'r +restart' 'h +H +the next hart' 'Ctrl-C +stop' 'q +quit' \
+	 'Any key closes this help'; do
 	check_screen "?: the help lists ${k%% *}" "^ .* $k"
 done
 tui_keys Space
