@@ -198,6 +198,10 @@ tui_start 80x24 -- "$KERNEL"
 check_screen "one hart: up" '^ pc 0x1000 '
 tui_keys h
 check_screen "h with one hart: says how to get more" 'one hart: start with --smp N for more'
+tui_keys '?'
+check_screen "?: at 80x24 the whole help fits, h and H in it" '^ .* h  H +the next hart'
+check_screen "...down to its last line" 'Any key closes this help'
+tui_keys Space
 tui_keys q
 tui_exit_status
 check_eq "one hart, q: exits 0" "$rc" 0
