@@ -81,6 +81,16 @@ struct session_story_point {
 	struct arch_story what;
 };
 
+/* A firmware call not yet back: its event, the registers at the call,
+ * and where and in which mode it comes back. */
+struct session_story_call {
+	int open;
+	unsigned long event;
+	struct arch_regs regs;
+	uint64_t ret;
+	struct arch_mode mode;
+};
+
 struct session_story {
 	int on;
 	struct session_story_point *points;	/* sorted by addr */
@@ -90,13 +100,8 @@ struct session_story {
 	int parked;		/* some vector's breakpoint is out (a loop jumps there) */
 	struct session_story_seen seen[SESSION_STORY_LEVELS];
 	unsigned long returns[SESSION_STORY_LEVELS];	/* returns from traps, by the mode left */
-	/* A firmware call not yet back: its event, the registers at the call,
-	 * and where and in which mode it comes back. */
-	int call_open;
-	unsigned long call_event;
-	struct arch_regs call_regs;
-	uint64_t call_return;
-	struct arch_mode call_mode;
+	/* Each hart's firmware call not yet back (harts call at once). */
+	struct session_story_call calls[TARGET_MAX_HARTS];
 	long long ms;		/* spent recording, while the guest waited */
 	/* The run goes on until an event of these kinds (bits 1 << kind),
 	 * one that changes the mode if stop_mode_change. */

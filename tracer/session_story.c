@@ -205,7 +205,7 @@ int session_story_begin(struct session *s)
 
 	st->npoints = 0;
 	st->nvectors = 0;
-	st->call_open = 0;
+	memset(st->calls, 0, sizeof st->calls);
 	st->off[0] = '\0';
 	for (int i = 0; i < s->model.n; i++) {
 		const struct image *img = s->model.stages[i].image;
@@ -275,7 +275,7 @@ int session_story_resume(struct session *s, uint64_t insn)
 	if (!st->on)
 		return 0;
 	memset(st->returns, 0, sizeof st->returns);
-	st->call_open = 0;
+	memset(st->calls, 0, sizeof st->calls);
 	/* The last call before insn is open if its result was read after. */
 	const struct event *last = NULL;
 
@@ -286,13 +286,9 @@ int session_story_resume(struct session *s, uint64_t insn)
 		    (!last || e->insn > last->insn))
 			last = e;
 	}
-	if (last && (!last->result_known || last->result_insn > insn)) {
-		st->call_open = 1;
-		st->call_event = last->number;
-		st->call_regs = last->regs;
-		st->call_return = last->back;
-		st->call_mode = last->from;
-	}
+	if (last && (!last->result_known || last->result_insn > insn) && last->hart >= 0 &&
+	    last->hart < TARGET_MAX_HARTS)
+		st->calls[last->hart] = (struct session_story_call){ 1, last->number, last->regs, last->back, last->from };
 	return arm(s);
 }
 
@@ -300,6 +296,12 @@ void session_story_end(struct session *s)
 {
 	free(s->story.points);
 	memset(&s->story, 0, sizeof s->story);
+}
+
+/* The open call of the hart that stopped. */
+static struct session_story_call *call_of(struct session *s)
+{
+	return &s->story.calls[s->shown_hart >= 0 && s->shown_hart < TARGET_MAX_HARTS ? s->shown_hart : 0];
 }
 
 /* The firmware call a trap is (arch->trap_call), opened at the vector:
@@ -329,11 +331,7 @@ static void record_trap_call(struct session *s, const struct arch_regs *r, const
 	e->regs = *r;
 	e->have_regs = 1;
 	e->back = t->pc + len;
-	s->story.call_open = 1;
-	s->story.call_event = e->number;
-	s->story.call_regs = *r;
-	s->story.call_return = t->pc + len;
-	s->story.call_mode = t->from;
+	*call_of(s) = (struct session_story_call){ 1, e->number, *r, t->pc + len, t->from };
 }
 
 /* A trap was taken: the registers now are the handler's first look.  0,
@@ -364,12 +362,13 @@ static int record_trap(struct session *s, const struct arch_regs *r, const struc
 /* The open firmware call came back: the caller's next instruction. */
 static void close_call(struct session *s, const struct arch_regs *r)
 {
-	struct event *e = event_numbered(&s->events, s->story.call_event);
+	struct session_story_call *c = call_of(s);
+	struct event *e = event_numbered(&s->events, c->event);
 
-	s->story.call_open = 0;
+	c->open = 0;
 	if (!e)
 		return;
-	s->arch->call_result(&s->story.call_regs, r, &e->result);
+	s->arch->call_result(&c->regs, r, &e->result);
 	e->result_known = 1;
 	if (session_insns(s, &e->result_insn) < 0)
 		e->result_insn = 0;
@@ -427,11 +426,7 @@ int session_story_step(struct session *s, struct rsp_stop *stop)
 	case EVENT_CALL:
 		e->call = call;
 		e->back = before.v[a->pc] + p->len;
-		s->story.call_open = 1;
-		s->story.call_event = number;
-		s->story.call_regs = before;
-		s->story.call_return = before.v[a->pc] + p->len;
-		s->story.call_mode = e->from;
+		*call_of(s) = (struct session_story_call){ 1, number, before, before.v[a->pc] + p->len, e->from };
 		if (session_story_vector(s, pc)) {	/* the call is that trap */
 			struct arch_trap t;
 
@@ -441,7 +436,7 @@ int session_story_step(struct session *s, struct rsp_stop *stop)
 	case EVENT_RETURN:
 		if (e->from.known && e->from.level >= 0 && e->from.level < SESSION_STORY_LEVELS)
 			s->story.returns[e->from.level]++;
-		if (s->story.call_open && pc == s->story.call_return && arch_mode_same(&s->mode, &s->story.call_mode))
+		if (call_of(s)->open && pc == call_of(s)->ret && arch_mode_same(&s->mode, &call_of(s)->mode))
 			close_call(s, &s->regs);
 		return unpark(s);	/* where it lands may be a vector, but no trap */
 	case EVENT_SYSREG:

@@ -17,7 +17,7 @@ static const char *const help_lines[] = {
 	"  e         the boot's events: traps, mret/sret, SBI calls, CSR writes;",
 	"            Enter in the list puts the machine back where one happened",
 	"  p         where the last run's instructions went (after the power-off)",
-	"  b         set or clear a breakpoint: kmain, 0x80200000, kmain hart 1",
+	"  b         set or clear a breakpoint (a symbol or address; kmain hart 1)",
 	"  x         show memory at an address or symbol (Tab completes names)",
 	"  r         restart from the reset vector",
 	"  h  H      the next hart (--smp N); let the others run while one steps",
