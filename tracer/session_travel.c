@@ -296,6 +296,9 @@ int session_travel_to(struct session *s, uint64_t target)
 	if (!s->own_qemu)
 		return err_set("going back runs the boot again in a new QEMU, and this one bootscope did not start "
 			       "(attach mode): start it with bootscope instead");
+	if (s->nharts > 1)	/* harts race: a second run need not come the same way */
+		return err_set("going back follows one hart: with %zu harts a run again need not come the same way",
+			       s->nharts);
 	if (s->running)
 		return err_set("the CPU is running: stop it first");
 	if (session_insns(s, &now) < 0)
@@ -346,7 +349,7 @@ int session_step_back(struct session *s, unsigned long n)
 	uint64_t now, target;
 	unsigned long left = n;
 
-	if (session_insns(s, &now) < 0)
+	if (session_insns(s, &now) < 0 || s->nharts > 1)
 		return session_travel_to(s, 0);	/* says why */
 	if (now == 0)
 		return err_set("at the reset vector: there is nothing before it");

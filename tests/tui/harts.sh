@@ -128,6 +128,8 @@ check_screen "...its pc is 0x100c, the others' still 0x1000" \
 	'^ harts:  0 M 1000 \|  1 M 1000 \| ▶2 M 100c \|  3 M 1000 *$'
 tui_keys h h
 check_screen "h h: round to hart 0" '▶0 M 1000'
+tui_keys S
+check_screen "S with four harts: going back is refused, and said why" 'going back follows one hart: with 4 harts'
 tui_keys q
 tui_exit_status
 check_eq "--smp 4, q: exits 0" "$rc" 0
