@@ -13,8 +13,9 @@
 #include "sbi.h"
 #include "smp.h"
 
-/* Hart ids asked about: 0..7, the most harts QEMU's virt machine puts in a
- * socket.  A hart above that is never found, and stays stopped. */
+/* Hart ids asked about: 0..7.  QEMU's virt machine can have more, but only
+ * four harts have stacks anyway; a hart above 7 is never found, and stays
+ * stopped. */
 #define PROBE_HARTS	8
 /* The boot hart and the three its stack has slices for (memlayout.h). */
 #define MAX_HARTS	(BOOT_STACK_SIZE / HART_STACK_SIZE)
@@ -119,9 +120,10 @@ void smp_start_harts(void)
 		while ((__atomic_load_n(&harts_up, __ATOMIC_ACQUIRE) & started) != started &&
 		       rdtime() < deadline)
 			;
+		started &= ~__atomic_load_n(&harts_up, __ATOMIC_ACQUIRE);	/* now: the late */
 		lock();
 		for (id = 0; id < PROBE_HARTS; id++)
-			if ((started & ~harts_up) & (1UL << id))
+			if (started & (1UL << id))
 				printf("hart %lu: started, but not up after a second\n", id);
 		/* The console stays locked: a hart that comes up even later now
 		 * waits for ever instead of breaking into the last lines. */
