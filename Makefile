@@ -50,7 +50,10 @@ KERNEL_SRC := $(wildcard kernel/*.c kernel/*.S)
 KERNEL_OBJ := $(patsubst kernel/%,build/kernel/%.o,$(KERNEL_SRC))
 
 QEMU     ?= qemu-system-riscv64
-QEMU_VIRT = $(QEMU) -machine virt -nographic
+# `make run SMP=4` boots four harts; -smp is left out for one, so the
+# command lines stay the ones the walkthrough shows.
+SMP      ?= 1
+QEMU_VIRT = $(QEMU) -machine virt -nographic$(if $(filter-out 1,$(SMP)), -smp $(SMP))
 FW_JUMP  ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
 # Where the raw image goes: the kernel's link address, whose one home is
 # linker.ld (BASE_ADDRESS).
@@ -256,7 +259,7 @@ clean:
 
 help:
 	@echo "make            build the kernel and bootscope"
-	@echo "make run        boot the kernel with QEMU's OpenSBI (ends by itself)"
+	@echo "make run        boot the kernel with QEMU's OpenSBI (ends by itself; SMP=N for N harts)"
 	@echo "make run-loader boot build/os.bin the seeds' way (fw_jump.bin + loader)"
 	@echo "make trace      open bootscope on the bundled kernel (BOOTSCOPE_ARGS= to add options)"
 	@echo "make trace-gdb  the same, serving a gdbstub for your gdb; then make gdb in another terminal"

@@ -7,9 +7,11 @@
 #include "memlayout.h"
 #include "printf.h"
 #include "sbi.h"
+#include "smp.h"
 
-/* Initialised data lands in .data: this value is in the image itself. */
-static unsigned long boot_hart = -1UL;
+/* Initialised data lands in .data: this value is in the image itself.
+ * smp.c reads it too, to leave this hart out when it starts the others. */
+unsigned long boot_hart = -1UL;
 
 /* Uninitialised data lands in .bss, which takes no room in the image. */
 static unsigned long lines_printed;
@@ -46,6 +48,7 @@ void kmain(unsigned long hartid, unsigned long dtb)
 	show_range(".bss", sbss, ebss);
 	show_range("stack", boot_stack_lower, boot_stack_top);
 	printf("kernel: [0x%lx, 0x%lx)\n", (unsigned long)skernel, (unsigned long)ekernel);
+	smp_start_harts();
 	printf("%lu sections shown; shutting down through SBI\n", lines_printed);
 	sbi_shutdown();
 }

@@ -8,7 +8,10 @@
 #define KERNEL_MEMLAYOUT_H
 
 #define PAGE_SIZE	4096
-#define BOOT_STACK_SIZE	(4 * PAGE_SIZE)	/* one hart, shallow calls: 16 KiB is plenty */
+#define BOOT_STACK_SIZE	(4 * PAGE_SIZE)	/* shallow calls: 16 KiB is plenty */
+/* With several harts the boot stack is cut in 4 KiB slices: the boot hart
+ * keeps the top one, each hart it starts (smp.c) gets the next one down. */
+#define HART_STACK_SIZE	PAGE_SIZE
 
 #ifndef __ASSEMBLER__
 /* Edges of the image, defined by linker.ld; only their addresses matter. */

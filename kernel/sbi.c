@@ -35,3 +35,20 @@ void sbi_shutdown(void)
 	for (;;)
 		asm volatile("wfi");
 }
+
+long sbi_probe_extension(long eid)
+{
+	struct sbiret r = sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, eid, 0, 0);
+
+	return r.error == SBI_SUCCESS ? r.value : 0;
+}
+
+struct sbiret sbi_hsm_hart_start(unsigned long hartid, unsigned long start, unsigned long opaque)
+{
+	return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hartid, start, opaque);
+}
+
+struct sbiret sbi_hsm_hart_get_status(unsigned long hartid)
+{
+	return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hartid, 0, 0);
+}

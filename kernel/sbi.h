@@ -17,6 +17,7 @@ struct sbiret {
 #define SBI_EXT_LEGACY_SHUTDOWN		0x08
 #define SBI_EXT_BASE			0x10
 #define SBI_EXT_SRST			0x53525354	/* "SRST" */
+#define SBI_EXT_HSM			0x48534D	/* "HSM" */
 
 /* BASE functions. */
 #define SBI_BASE_GET_SPEC_VERSION	0
@@ -27,9 +28,16 @@ struct sbiret {
 #define SBI_SRST_TYPE_SHUTDOWN		0
 #define SBI_SRST_REASON_NONE		0
 
+/* HSM: hart state management, which holds the harts the kernel has not
+ * started yet. */
+#define SBI_HSM_HART_START		0
+#define SBI_HSM_HART_GET_STATUS		2
+#define SBI_HSM_STATE_STOPPED		1
+
 /* Error codes. */
 #define SBI_SUCCESS			0
 #define SBI_ERR_NOT_SUPPORTED		-2
+#define SBI_ERR_INVALID_PARAM		-3
 
 struct sbiret sbi_call(long eid, long fid, long arg0, long arg1, long arg2);
 
@@ -40,5 +48,16 @@ void sbi_console_putchar(int c);
 /* Power off the machine: SRST if the firmware has it, else the legacy
  * shutdown.  Does not return. */
 void sbi_shutdown(void) __attribute__((noreturn));
+
+/* Whether the firmware has extension eid (BASE probe_extension): 0 if not. */
+long sbi_probe_extension(long eid);
+
+/* Start hart hartid in S mode at the physical address start, with a0 = its
+ * hart id and a1 = opaque. */
+struct sbiret sbi_hsm_hart_start(unsigned long hartid, unsigned long start, unsigned long opaque);
+
+/* A hart's HSM state in value (SBI_HSM_STATE_*); error
+ * SBI_ERR_INVALID_PARAM if there is no such hart. */
+struct sbiret sbi_hsm_hart_get_status(unsigned long hartid);
 
 #endif

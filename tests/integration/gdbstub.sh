@@ -280,6 +280,13 @@ sbi 0x10 3 0x4442434e
 check_eq "SBI: DBCN (0x4442434e) is absent" "$err $value" "0x0 0x0"
 sbi 0x4442434e 0 0
 check_eq "SBI: a DBCN call fails with -2 (not supported)" "$err" 0xfffffffffffffffe
+# HSM on this one-hart machine: hart_get_status (FID 2) of hart 0, and of a
+# hart that is not there.
+sbi 0x48534d 2 0
+check_eq "SBI: HSM hart_get_status of the running hart: started (0)" "$err $value" "0x0 0x0"
+sbi 0x48534d 2 1
+check_eq "SBI: HSM hart_get_status of a hart that does not exist fails with -3 (invalid param)" \
+	"$err" 0xfffffffffffffffd
 rsp "z0,$(printf '%x' $((ecall + 4))),4"
 
 # No pipelining while the guest runs.  The kernel's idle loop (the wfi
@@ -408,6 +415,28 @@ check_eq "-bios none: the reset vector jumps to 0x80000000" "$(le "$(printf '%s\
 rom=$(printf '%s\n' "$out" | sed -n 2p)
 check_eq "-bios none: QEMU still fills fw_dynamic_info (next_addr 0x80000000, next_mode 1)" \
 	"$(le "${rom:0:16}") $(le "${rom:16:16}")" "0x80000000 0x1"
+
+# ---- a hart that SBI HSM starts (-smp 2) ---------------------------------------
+# The bundled kernel's boot hart starts the other at secondary_entry through
+# hart_start (kernel/smp.c); stop it there and read what OpenSBI handed it.
+# Which hart boots is OpenSBI's lottery: the stopped thread says which came.
+sec=$(riscv64-unknown-elf-nm "$KERNEL" | awk '$3 == "secondary_entry" { print $1 }' | sed 's/^0*//')
+top=$(riscv64-unknown-elf-nm "$KERNEL" | awk '$3 == "boot_stack_top" { print "0x" $1 }')
+check "the kernel has a secondary_entry" test -n "$sec"
+qemu smp -smp 2 -bios default -kernel "$KERNEL"
+out=$(probe smp "$OFFER" '!xfer target.xml' "Z0,${sec:-0},4" '!send c' '!wait' "p$PC" pa pb "p$PRIV" "p$SATP" k)
+stop=$(printf '%s\n' "$out" | sed -n 5p)
+line() { le "$(printf '%s\n' "$out" | sed -n "$1p")"; }
+check_match "-smp 2: the first stop at secondary_entry is on one thread" "$stop" '^T05thread:0[12];$'
+thread=$(printf '%s' "$stop" | sed -n 's/^T05thread:0\([12]\);$/\1/p')
+echo "# -smp 2: $stop at $(line 6), a0 $(line 7), a1 $(line 8)"
+check_eq "-smp 2: ... at secondary_entry" "$(line 6)" "0x$sec"
+check_eq "HSM hart_start: the started hart's a0 is its hart id (thread id - 1)" "$(line 7)" "0x$((${thread:-9} - 1))"
+check_eq "HSM hart_start: its a1 is hart_start's opaque, the top of its stack slice (boot_stack_top - 4 KiB)" \
+	"$(line 8)" "$(printf '0x%x' $((top - 4096)))"
+check_eq "HSM hart_start: it starts in S mode (priv 1)" "$(line 9)" 0x1
+check_eq "HSM hart_start: ... with satp 0 (no paging)" "$(line 10)" 0x0
+wait "$qpid"
 
 # ---- how many instructions OpenSBI runs ------------------------------------------
 # With -icount shift=0 minstret counts instructions.

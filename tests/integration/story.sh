@@ -48,9 +48,15 @@ check_eq "its console_putchar characters are what the console shows at its end, 
 check_match "the characters begin with the kernel's greeting" "$putchars" '^Hello from the bootscope kernel!'
 check_eq "each console_putchar came back to the kernel (legacy: no error code)" \
 	"$(j 'sorted({e.get("error_name") for e in calls("console_putchar")})')" "['legacy (no error code)']"
-check_eq "the kernel probed SRST: BASE probe_extension, SBI_SUCCESS, value 0x1" \
+check_eq "the kernel probed HSM, then SRST: BASE probe_extension, SBI_SUCCESS, value 0x1 each" \
 	"$(j '[(e["extension"], e["args"], e["error_name"], e["value"]) for e in calls("probe_extension")]')" \
-	"[('BASE', 'extension_id=0x53525354 (SRST)', 'SBI_SUCCESS', '0x1')]"
+	"[('BASE', 'extension_id=0x48534d (HSM)', 'SBI_SUCCESS', '0x1'), ('BASE', 'extension_id=0x53525354 (SRST)', 'SBI_SUCCESS', '0x1')]"
+# kernel/smp.c on one hart: it asks HSM about every other hart id, and
+# there is none.
+check_eq "the kernel asked HSM hart_get_status about harts 1 to 7: no such hart (SBI_ERR_INVALID_PARAM) each" \
+	"$(j '[(e["extension"], e["args"], e["error_name"]) for e in calls("hart_get_status")]')" \
+	"$(python3 -c 'print([("HSM", "hartid=%d" % i, "SBI_ERR_INVALID_PARAM") for i in range(1, 8)])')"
+check_eq "... and started none: no hart_start" "$(j 'len(calls("hart_start"))')" 0
 check_eq "the shutdown is one SRST system_reset, shutdown with no reason, and the last call" \
 	"$(j '[(e["extension"], e["eid"], e["args"]) for e in calls("system_reset")] + [kind("sbi_call")[-1]["name"]]')" \
 	"[('SRST', '0x53525354', 'reset_type=shutdown reset_reason=none'), 'system_reset']"

@@ -30,7 +30,7 @@ check_screen "E: stops after the next SBI call, naming it" \
 	"^ stopped at 0x[0-9a-f]+ <unknown>; SBI legacy console_putchar ch='H'"
 tui_keys M
 check_screen "M: the next change of mode, OpenSBI's mret back to the kernel" \
-	'^ stopped at 0x802004c8 <sbi_console_putchar\+0xc>; mret: M -> S mode'
+	'^ stopped at 0x802004cc <sbi_console_putchar\+0xc>; mret: M -> S mode'
 
 # The ecall of sbi_console_putchar, under the pc: the call it will make.
 ecall=$(riscv64-unknown-elf-objdump -d "$KERNEL" | awk '/<sbi_console_putchar>:/ { f = 1 } f && /\tecall/ { sub(":", "", $1); print $1; exit }')
@@ -55,8 +55,8 @@ tui_keys Escape
 tui_keys c
 check_screen "c: the guest powers off" 'QEMU exited with status 0' 15
 tui_keys p
-check_screen "p: the last run's instructions, all of them" "where the last run's 11980781 instructions went"
-check_screen "p: the firmware stage holds most of them" '^ +11961603 +99\.84% +stage firmware'
+check_screen "p: the last run's instructions, all of them" "where the last run's 11983250 instructions went"
+check_screen "p: the firmware stage holds most of them" '^ +11963874 +99\.84% +stage firmware'
 check_screen "p: the hottest functions, OpenSBI's named by their address" '^ +[0-9]+ +[0-9.]+% +firmware +0x8000[0-9a-f]+ \(no symbol\)'
 tui_keys Escape
 tui_keys r

@@ -24,3 +24,14 @@ boot_stack_lower:
 	.space BOOT_STACK_SIZE
 	.globl boot_stack_top
 boot_stack_top:
+
+/* A hart the boot hart started through SBI HSM (smp.c) begins here, in S
+ * mode with a0 = its hart id and a1 = what hart_start was given to pass on:
+ * the top of its own slice of the boot stack. */
+	.text
+	.globl secondary_entry
+secondary_entry:
+	mv	sp, a1
+	call	secondary_main		# a0 passes through
+2:	wfi				# done: nothing more for this hart
+	j	2b
