@@ -95,8 +95,12 @@ struct session_story {
 	int on;
 	struct session_story_point *points;	/* sorted by addr */
 	size_t npoints, cap;
-	uint64_t vectors[SESSION_STORY_VECTORS];	/* where traps land now */
+	uint64_t vectors[SESSION_STORY_VECTORS];	/* where traps land now, on any hart */
 	size_t nvectors;
+	/* Each hart's own (its mtvec is its own: OpenSBI probing CSRs on one
+	 * hart moves that hart's vector only). */
+	uint64_t hart_vectors[TARGET_MAX_HARTS][SESSION_STORY_VECTORS];
+	size_t hart_nvectors[TARGET_MAX_HARTS];
 	int parked;		/* some vector's breakpoint is out (a loop jumps there) */
 	struct session_story_seen seen[SESSION_STORY_LEVELS];
 	unsigned long returns[SESSION_STORY_LEVELS];	/* returns from traps, by the mode left */

@@ -134,12 +134,25 @@ static int is_trap(struct session *s, const struct arch_regs *r, const struct ar
 	return 1;
 }
 
-/* Breakpoints on the vectors the registers name now, off the old ones. */
+/* Breakpoints on the vectors the registers name now, off the old ones:
+ * the vectors of the hart that stopped, with every other hart's. */
 static int place_vectors(struct session *s)
 {
+	struct session_story *st = &s->story;
+	int me = s->shown_hart >= 0 && s->shown_hart < TARGET_MAX_HARTS ? s->shown_hart : 0;
 	uint64_t v[SESSION_STORY_VECTORS];
-	size_t n = s->arch->trap_vectors(&s->regs, v, SESSION_STORY_VECTORS);
+	size_t n = 0;
 
+	st->hart_nvectors[me] = s->arch->trap_vectors(&s->regs, st->hart_vectors[me], SESSION_STORY_VECTORS);
+	for (int h = 0; h < TARGET_MAX_HARTS; h++)
+		for (size_t i = 0; i < st->hart_nvectors[h]; i++) {
+			size_t k = 0;
+
+			while (k < n && v[k] != st->hart_vectors[h][i])
+				k++;
+			if (k == n && n < SESSION_STORY_VECTORS)
+				v[n++] = st->hart_vectors[h][i];
+		}
 	if (n == s->story.nvectors && memcmp(v, s->story.vectors, n * sizeof *v) == 0)
 		return 0;	/* a write to another register, or the same value */
 	for (size_t i = 0; i < s->story.nvectors; i++)
@@ -187,6 +200,7 @@ static int story_refused(struct session *s)
 		if (target_run_break_remove(&s->target, s->target.bps[i].addr, SESSION_BP_STORY) < 0)
 			break;
 	st->nvectors = 0;
+	memset(st->hart_nvectors, 0, sizeof st->hart_nvectors);
 	return s->target.broken || s->target.gone ? -1 : 0;
 }
 
@@ -205,6 +219,7 @@ int session_story_begin(struct session *s)
 
 	st->npoints = 0;
 	st->nvectors = 0;
+	memset(st->hart_nvectors, 0, sizeof st->hart_nvectors);
 	memset(st->calls, 0, sizeof st->calls);
 	st->off[0] = '\0';
 	for (int i = 0; i < s->model.n; i++) {
@@ -262,6 +277,7 @@ static int arm(struct session *s)
 
 	free(at);
 	st->nvectors = 0;
+	memset(st->hart_nvectors, 0, sizeof st->hart_nvectors);
 	st->parked = 0;
 	if (rc < 0)
 		return story_refused(s);

@@ -164,14 +164,13 @@ check "...every event names hart 0 or 1" python3 -c '
 import json, sys
 ev = json.load(open(sys.argv[1]))["events"]
 assert ev and all(e.get("hart") in (0, 1) for e in ev), ev[:3]' "$files/smp2.json"
-check "...the harts: each from the reset vector into the firmware; one of them on into the kernel in S mode" python3 -c '
+check "...the harts: each from the reset vector into the firmware and on into the kernel in S mode" python3 -c '
 import json, sys
 h = json.load(open(sys.argv[1]))["harts"]
 assert [x["hart"] for x in h] == [0, 1], h
 for x in h:
-    assert [(y["stage"], y["pc"]) for y in x["stages"][:2]] == [(1, "0x1000"), (2, "0x80000000")], x
-booted = [x for x in h if len(x["stages"]) == 3]
-assert len(booted) == 1 and booted[0]["stages"][2]["pc"] == "0x80200000" and booted[0]["stages"][2]["mode"] == "S", h' \
+    assert [(y["stage"], y["pc"]) for y in x["stages"]][:2] == [(1, "0x1000"), (2, "0x80000000")], x
+    assert len(x["stages"]) == 3 and x["stages"][2]["mode"] == "S", x' \
 	"$files/smp2.json"
 timeout -k 2 60 "$BOOTSCOPE" --batch --smp 2 "$KERNEL" >"$files/smp2.txt" 2>&1 </dev/null
 check_match "...the text report says which hart entered the kernel" "$(cat "$files/smp2.txt")" \
@@ -182,6 +181,30 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["events"] and not any("hart" in e for e in d["events"]) and "harts" not in d
 assert not any("hart" in st for st in d["stages"])' "$files/smp1.json"
+# The bundled kernel's second act: the boot hart starts the others through
+# SBI HSM hart_start, and each enters the kernel where the call said.
+for n in 2 4; do
+	timeout -k 2 60 "$BOOTSCOPE" --batch --json --smp $n "$KERNEL" >"$files/act$n.json" 2>/dev/null </dev/null
+	check "--smp $n: every hart_start is an event, its target where that hart entered the kernel, and every hart's line is on the console" \
+		python3 -c '
+import json, re, sys
+n = int(sys.argv[2])
+d = json.load(open(sys.argv[1]))
+starts = [e for e in d["events"] if e["kind"] == "sbi_call" and e["name"] == "hart_start"]
+assert len(starts) == n - 1, starts
+boot = {e["hart"] for e in starts}
+assert len(boot) == 1, boot
+boot = boot.pop()
+entered = {h["hart"]: [s for s in h["stages"] if s["stage"] == 3] for h in d["harts"]}
+assert entered[boot][0]["pc"] == "0x80200000", entered
+for e in starts:
+    hart = int(re.search(r"hartid=(\d+)", e["args"]).group(1))
+    target = re.search(r"start_addr=(0x[0-9a-f]+)", e["args"]).group(1)
+    assert entered[hart] and entered[hart][0]["pc"] == target and entered[hart][0]["mode"] == "S", (hart, entered)
+for h in range(n):
+    if h != boot:
+        assert d["console"].count("hart %d: up in S mode" % h) == 1, d["console"]' "$files/act$n.json" $n
+done
 # An xv6-style boot with no firmware: every hart from 0x1000 into the
 # kernel at 0x80000000, in M mode (it never powers off: --timeout ends it).
 timeout -k 2 60 "$BOOTSCOPE" --batch --json --bios none --smp 3 --timeout 1 "$files/k/harts.elf" \
