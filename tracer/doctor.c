@@ -198,6 +198,39 @@ static int spinning(struct session *s, uint64_t *lo, uint64_t *hi)
 	return !s->ended && *hi - *lo < 16;
 }
 
+/* Harts whose stack pointers lie within this of each other share a
+ * stack: no two stacks of a kernel are that close. */
+#define SHARED_STACK 512
+
+/* Several harts in the kernel on one stack: a kernel linked for one hart
+ * started on several, each pushing onto what another just pushed. */
+static void check_stacks(struct doctor *d, struct session *s, const struct stage *k)
+{
+	uint64_t v[TARGET_MAX_HARTS * 2];
+	uint8_t ok[TARGET_MAX_HARTS * 2];
+	int nums[2] = { s->regnum[s->arch->pc], s->regnum[s->arch->sp] };
+
+	if (s->nharts < 2 || s->ended || nums[1] < 0 || target_harts_peek(&s->target, nums, 2, v, ok) < 0) {
+		err_clear();
+		return;
+	}
+	for (size_t a = 0; a < s->nharts; a++)
+		for (size_t b = a + 1; b < s->nharts; b++) {
+			if (!ok[2 * a] || !ok[2 * a + 1] || !ok[2 * b] || !ok[2 * b + 1] ||
+			    stage_of(&s->model, v[2 * a]) != k || stage_of(&s->model, v[2 * b]) != k)
+				continue;
+			uint64_t sa = v[2 * a + 1], sb = v[2 * b + 1], gap = sa > sb ? sa - sb : sb - sa;
+
+			if (gap >= SHARED_STACK)
+				continue;
+			doctor_add(d, "shared-stack",
+				   "give each hart a stack of its own, e.g. sp = stack + (hart id + 1) * size",
+				   "harts %zu and %zu run the kernel on one stack: sp 0x%" PRIx64 " and 0x%" PRIx64
+				   " (%zu harts started; the kernel takes one stack for all)", a, b, sa, sb, s->nharts);
+			return;
+		}
+}
+
 int doctor_dynamic(struct doctor *d, struct session *s, int timeout_ms, volatile sig_atomic_t *cancel)
 {
 	const struct stage *k = stage_find(&s->model, STAGE_KERNEL);
@@ -231,6 +264,11 @@ int doctor_dynamic(struct doctor *d, struct session *s, int timeout_ms, volatile
 	}
 	const char *mode0 = s->mode.name;
 	s->arch->trap(&s->regs, &k->mode, &t0);
+	/* With several harts, the others come to the entry too: only this
+	 * hart's coming back there is a start over. */
+	if (s->nharts > 1 &&
+	    (session_break_toggle(s, entry, -1) < 0 || session_break_toggle(s, entry, s->shown_hart) < 0))
+		return -1;
 
 	if (session_continue(s) < 0 || (rc = session_wait(s, timeout_ms, cancel)) < 0)
 		return -1;
@@ -258,6 +296,7 @@ int doctor_dynamic(struct doctor *d, struct session *s, int timeout_ms, volatile
 		return 0;
 	}
 	/* Still running when the time ran out. */
+	check_stacks(d, s, k);
 	if (s->stage && s->stage != k) {
 		where(s, buf, sizeof buf);
 		trap_evidence(s, below, ev, sizeof ev);

@@ -58,6 +58,16 @@ doctor stale "stale trap" "$k/stale.bin" --symbols "$k/stale.elf"
 doctor elf-raw "raw" --load 0x80200000 "$k/good.elf"
 doctor not-riscv "elf" /bin/ls
 doctor small-ram "ram start" --qemu-arg -m --qemu-arg 1M "$k/good.elf"
+# Several harts: a kernel linked for one hart, started on three, runs
+# them all on one stack; one with a stack per hart does not; the bundled
+# kernel's harts each get their own.
+doctor shared-stack "shared-stack spin" --bios none --smp 3 "$k/shared-stack.elf"
+doctor shared-stack-1 "spin" --bios none "$k/shared-stack.elf"
+doctor own-stacks "spin" --bios none --smp 3 "$k/harts.elf"
+doctor bundled-smp4 "" --smp 4 "$KERNEL"
+check_match "shared-stack: names the harts and their stack pointers" \
+	"$(json "$tmp/shared-stack.json" '[f["problem"] for f in d["findings"] if f["check"] == "shared-stack"][0]')" \
+	'^harts [0-2] and [0-2] run the kernel on one stack: sp 0x8000(1f[0-9a-f]{2}|2000) and 0x8000(1f[0-9a-f]{2}|2000) '
 
 check_match "trap: mcause/scause decoded with the faulting symbol" \
 	"$(json "$tmp/trap.json" 'd["findings"][0]["problem"]')" 'scause 0x2 \(illegal instruction\) at sepc 0x80200000 <_start>'

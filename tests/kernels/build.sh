@@ -23,6 +23,7 @@ build many-ecalls 0x80200000 many-ecalls.S
 build many-srets 0x80200000 many-srets.S
 build timer 0x80000000 timer.S
 build harts 0x80000000 harts.S
+build shared-stack 0x80000000 shared-stack.S
 # stale: the ELF of one build, the raw image of another.
 build stale 0x80200000 good.S
 $objcopy --strip-all -O binary "$out/trap.elf" "$out/stale.bin"
