@@ -112,8 +112,9 @@ int target_monitor(struct target *t, const char *cmd, char *out, size_t cap);
 /* Pass a request of someone else's (a gdb's, session_gdb.c) to the stub
  * as it is, and each packet of the answer to each(): one, or for qRcmd
  * the console output ('O' packets) and then the last.  The cached
- * registers are forgotten (the request may have written them).  0, or
- * -1 with err_set() (each's -1 ends it too). */
+ * registers are forgotten unless the request only reads ('g', 'm', 'p',
+ * a query), and an 'Hg' that is answered OK selects that hart.  0, or -1
+ * with err_set() (each's -1 ends it too). */
 int target_relay(struct target *t, const char *pkt, size_t len,
 		 int (*each)(void *ctx, const char *reply, size_t len), void *ctx);
 
