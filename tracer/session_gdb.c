@@ -108,6 +108,21 @@ static int parse_z(const char *pkt, size_t len, int *type, uint64_t *addr)
 
 /* What kind of resume: 's' one step, 'c' a run, 0 none.  vCont's first
  * action decides, as with one hart. */
+/* A vCont's first action names one hart ("vCont;c:p1.2", "vCont;s:p1.1;c"):
+ * its index, or -1 (no thread, or every thread).  *alone: no action for
+ * the other harts follows, so they stay stopped. */
+static int vcont_hart(const struct session *s, const char *pkt, size_t len, int *alone)
+{
+	*alone = 1;
+	if (len < 9 || memcmp(pkt, "vCont;", 6) != 0 || pkt[7] != ':')
+		return -1;
+	const char *id = pkt + 8, *next = memchr(id, ';', len - 8);
+	size_t idlen = next ? (size_t)(next - id) : len - 8;
+
+	*alone = !next;	/* ";c" after it: the others run meanwhile */
+	return target_harts_find_id(&s->target, id, idlen);
+}
+
 static char resume_kind(const char *pkt, size_t len)
 {
 	if (len >= 1 && (pkt[0] == 's' || pkt[0] == 'S'))
@@ -185,12 +200,28 @@ int session_gdb_packet(struct session *s, const char *pkt, size_t len, const str
 		return say(io, "l") < 0 ? -1 : SESSION_GDB_REPLIED;	/* the one hart was all */
 	if (!reads_only(pkt, len))
 		forget(s);	/* it may move or change the machine */
-	switch (resume_kind(pkt, len)) {
-	case 's':
-		if (session_step(s, 1) < 0)
+	char kind = resume_kind(pkt, len);
+	int alone, hart = kind ? vcont_hart(s, pkt, len, &alone) : -1;
+
+	/* A resume for one hart: that one steps, or runs alone, as gdb asked
+	 * (it steps a hart over a breakpoint with "vCont;c:ID"). */
+	if (hart >= 0 && hart != s->shown_hart && session_select_hart(s, hart) < 0)
+		return -1;
+	switch (kind) {
+	case 's': {
+		int others = s->target.step_others;
+
+		if (hart >= 0)
+			s->target.step_others = !alone;
+		int rc = session_step(s, 1);
+
+		s->target.step_others = others;
+		if (rc < 0)
 			return -1;
 		return session_gdb_stopped(s, io) < 0 ? -1 : SESSION_GDB_REPLIED;
+	}
 	case 'c':
+		s->target.run_one = hart >= 0 && alone;
 		if (session_continue(s) < 0)
 			return -1;
 		if (!s->running)	/* it stopped at once (or QEMU ended) */
@@ -200,10 +231,12 @@ int session_gdb_packet(struct session *s, const char *pkt, size_t len, const str
 	if (len == 12 && memcmp(pkt, "qfThreadInfo", 12) == 0) {
 		if (target_relay(&s->target, pkt, len, pass, (void *)io) < 0)
 			return -1;
-		/* One hart ("m" and one thread id): it stays the same. */
+		/* One hart: its thread list stays the same (QEMU names one
+		 * thread per answer, so with several the list goes on). */
 		const char *t = s->target.parser.pkt;
 		size_t n = s->target.parser.pkt_len;
-		if (n > 1 && n < sizeof s->gdb_cache.threads && t[0] == 'm' && !memchr(t, ',', n)) {
+		if (s->target.nharts == 1 && n > 1 && n < sizeof s->gdb_cache.threads && t[0] == 'm' &&
+		    !memchr(t, ',', n)) {
 			memcpy(s->gdb_cache.threads, t, n);
 			s->gdb_cache.threads[n] = '\0';
 			s->gdb_cache.have_threads = 1;
@@ -212,6 +245,9 @@ int session_gdb_packet(struct session *s, const char *pkt, size_t len, const str
 	}
 	if (target_relay(&s->target, pkt, len, pass, (void *)io) < 0)
 		return -1;
+	/* gdb chose another hart ('Hg'): the screen shows it too. */
+	if (len > 2 && pkt[0] == 'H' && pkt[1] == 'g' && s->target.g_hart >= 0 && s->target.g_hart != s->shown_hart)
+		return session_refresh(s) < 0 ? -1 : SESSION_GDB_REPLIED;
 	/* A write (registers, memory) or a monitor command changed the
 	 * machine: what the screen shows, and the boot from here on is
 	 * another than the one the session remembers. */

@@ -77,6 +77,7 @@ struct target {
 	int g_hart;		/* the hart 'g', 'p' and a step speak to */
 	char stop_tid[32];	/* the thread the last stop reply named, or "" */
 	int step_others;	/* a step lets the other harts run meanwhile */
+	int run_one;		/* the next resume runs hart g_hart alone (a gdb's vCont;c:ID) */
 
 	struct target_bp bps[TARGET_MAX_BPS];
 	size_t nbps;
@@ -129,6 +130,10 @@ int target_harts_read(struct target *t);
 
 /* The index of the hart with this thread id, or -1. */
 int target_harts_find(const struct target *t, const char *tid);
+
+/* The same for an id as a client writes it ("p1.2" for QEMU's "p01.02"),
+ * len characters; -1 also for "every thread" (-1). */
+int target_harts_find_id(const struct target *t, const char *id, size_t len);
 
 /* Speak to hart i from now on ('Hg'); its registers are read afresh.  A
  * stop makes the hart that stopped the one spoken to.  0 or -1. */

@@ -11,6 +11,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
@@ -65,10 +66,46 @@ int target_harts_read(struct target *t)
 	return 0;
 }
 
+/* "p01.02", "p1.2", "02" or "2": the thread's number (and the process's,
+ * 0 when none is written).  -1 for -1 ("every thread") or no number.
+ * QEMU writes the ids one way or the other depending on whether any client
+ * ever offered multiprocess+ (docs/qemu-gdbstub.md), so ids are compared
+ * by number. */
+static long thread_number(const char *id, size_t len, long *pid)
+{
+	char buf[32], *dot, *end;
+
+	if (len == 0 || len >= sizeof buf)
+		return -1;
+	memcpy(buf, id, len);
+	buf[len] = '\0';
+	*pid = 0;
+	char *p = buf[0] == 'p' ? buf + 1 : buf;
+	if ((dot = strchr(p, '.')) != NULL) {
+		*pid = strtol(p, &end, 16);
+		if (end != dot)
+			return -1;
+		p = dot + 1;
+	}
+	long n = strtol(p, &end, 16);
+	return end == p || *end || n < 0 ? -1 : n;
+}
+
 int target_harts_find(const struct target *t, const char *tid)
 {
 	for (size_t i = 0; i < t->nharts; i++)
 		if (strcmp(t->harts[i].tid, tid) == 0)
+			return (int)i;
+	return target_harts_find_id(t, tid, strlen(tid));
+}
+
+int target_harts_find_id(const struct target *t, const char *id, size_t len)
+{
+	long pid, mine_pid, n = thread_number(id, len, &pid);
+
+	for (size_t i = 0; n >= 0 && i < t->nharts; i++)
+		if (thread_number(t->harts[i].tid, strlen(t->harts[i].tid), &mine_pid) == n &&
+		    (!pid || !mine_pid || pid == mine_pid))
 			return (int)i;
 	return -1;
 }

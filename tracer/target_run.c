@@ -197,7 +197,13 @@ int target_run_resume(struct target *t)
 	if (t->gone)
 		return target_link_gone(t);
 	target_regs_drop(t);
-	if (target_link_send(t, "c", 1) < 0)
+	char req[64];
+	int len = t->run_one && t->nharts > 1 && t->g_hart >= 0
+		  ? snprintf(req, sizeof req, "vCont;c:%s", t->harts[t->g_hart].tid)
+		  : snprintf(req, sizeof req, "c");
+
+	t->run_one = 0;
+	if (target_link_send(t, req, (size_t)len) < 0)
 		return -1;
 	t->running = 1;
 	return 0;

@@ -71,7 +71,7 @@ check "...its s0 is on the screen (${before:-none})" test -n "$before"
 tui_keys h
 check_screen "h: hart 1 shown" '▶1 M '
 tui_keys 5s
-check_screen "5s: hart 1 stepped alone" 'stepped 5 instructions'
+check_screen "5s: hart 1 stepped alone" 'stepped 5 instructions|entered stage 2'
 tui_keys h
 check_screen "h: hart 0 again" '▶0 M '
 check_eq "...its s0 is where it was: it did not run" "$(s0)" "$before"
@@ -79,7 +79,7 @@ tui_keys H
 check_screen "H: the strip says every hart runs in a step" '^ harts \(all run\):'
 check_screen "...and the status line says so" 'a step lets the other harts run meanwhile'
 tui_keys h 5s
-check_screen "5s on hart 1 with the others running" 'stepped 5 instructions'
+check_screen "5s on hart 1 with the others running" 'stepped 5 instructions|entered stage 2'
 tui_keys h
 check_screen "h: hart 0 again" '▶0 M '
 check "...its s0 counted on: it ran while hart 1 stepped ($before before)" \
@@ -217,6 +217,18 @@ for x in h:
     assert [(y["stage"], y["pc"], y["mode"]) for y in x["stages"]] == [(1, "0x1000", "M"), (2, "0x80000000", "M")], x' \
 	"$files/xv6.json"
 check_clean "harts, batch"
+
+# ---- a gdb through bootscope sees every hart --------------------------------
+tui_start 110x40 -- --smp 2 --gdb-socket="$files/gdb.sock" "$KERNEL"
+check_screen "gdb, two harts: up" '^ pc 0x1000 '
+out=$(timeout -k 2 30 gdb-multiarch -batch -nx -ex "target remote $files/gdb.sock" -ex 'info threads' \
+	-ex 'thread 2' -ex 'info registers pc' -ex detach "$KERNEL" 2>&1)
+check_match "gdb's info threads through bootscope: both harts" "$out" 'Thread 1\.2 \(CPU#1'
+check_match "...thread 2's registers read" "$out" '^pc +0x1000'
+check_screen "...and the screen shows the hart gdb chose" '^▶ hart 1 '
+tui_keys q
+tui_exit_status
+check_eq "gdb, two harts, q: exits 0" "$rc" 0
 
 # ---- one hart: no strip, and h says why ------------------------------------
 tui_start 80x24 -- "$KERNEL"
