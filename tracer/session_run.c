@@ -237,6 +237,7 @@ static int resume(struct session *s)
 	unsigned long since = s->events.added;
 
 	s->steps_left = 0;	/* a counted step gives way to the run */
+	s->interrupt_asked = 0;	/* a Ctrl-C for a run before this one is spent */
 	if (story_through(s, &stop) < 0)
 		return -1;
 	if (s->target.gone) {
