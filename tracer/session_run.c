@@ -209,6 +209,7 @@ static int wanted_stop(const struct session *s)
 }
 
 static int finish_stop(struct session *s, const struct rsp_stop *stop);
+static int go_on(struct session *s);
 static int asked_event(struct session *s, unsigned long since);
 
 /* Recorded steps over story instructions at the pc, one after another,
@@ -246,17 +247,9 @@ static int resume(struct session *s)
 	}
 	if (session_pc(s) != from && (wanted_stop(s) || asked_event(s, since)))
 		return finish_stop(s, &stop) < 0 ? -1 : 0;
-	if (target_run_resume(&s->target) < 0) {
-		if (s->target.gone) {
-			session_note_end(s);
-			return 0;
-		}
-		return -1;
-	}
-	s->running = 1;
 	code_forget(&s->code);	/* the guest may write code while it runs */
 	event_add(&s->events, EVENT_RUNNING, session_pc(s));
-	return 0;
+	return go_on(s) < 0 ? -1 : 0;
 }
 
 int session_continue(struct session *s)
@@ -343,10 +336,29 @@ static int asked_event(struct session *s, unsigned long since)
 	return 0;
 }
 
-/* The run goes on after a stop no one asked for: 0, or 1 if QEMU ended. */
+static int stopped(struct session *s, const struct rsp_stop *stop, int off);
+
+/* The run goes on after a stop no one asked for: 0, or 1 if the command
+ * ended (QEMU ended, or where a step off a breakpoint landed is a stop).
+ * QEMU would stop again at once at a breakpoint under the pc, so the
+ * run begins with one step; that step may land on another breakpoint,
+ * or take a trap the story records, and is judged like a run's stop.
+ * Bounded, for a loop of breakpoints (a hart spinning on one): the
+ * target then steps off the last without looking. */
 static int go_on(struct session *s)
 {
-	if (target_run_resume(&s->target) < 0) {
+	for (int i = 0; i < 16 && !s->target.gone && target_run_break_at(&s->target, session_pc(s)); i++) {
+		struct rsp_stop stop;
+
+		if (target_run_step(&s->target, &stop) < 0 && !s->target.gone)
+			return -1;
+		if (s->target.gone)
+			break;
+		int rc = stopped(s, &stop, 1);
+		if (rc != 2)
+			return rc;
+	}
+	if (s->target.gone || target_run_resume(&s->target) < 0) {
 		if (!s->target.gone)
 			return -1;
 		session_note_end(s);
@@ -356,9 +368,11 @@ static int go_on(struct session *s)
 	return 0;
 }
 
-/* A run stopped.  A stop that is only the story's is recorded and the
- * run goes on (0); else the stop is the command's end (1). */
-static int stopped(struct session *s, const struct rsp_stop *stop)
+/* A run stopped, or (off) a step off a breakpoint on the way.  A stop
+ * that is only the story's is recorded and the run goes on (0; after a
+ * step off, 2: the caller goes on), a plain step off as well; else the
+ * stop is the command's end (1). */
+static int stopped(struct session *s, const struct rsp_stop *stop, int off)
 {
 	s->running = 0;
 	if (session_refresh_state(s) < 0)
@@ -366,7 +380,7 @@ static int stopped(struct session *s, const struct rsp_stop *stop)
 	/* A breakpoint of the user's for another hart than the one that
 	 * came by: no stop, as for the story's own. */
 	int other = stop->signal_or_status == 5 && !wanted_stop(s) &&
-		    target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER);
+		    (off || target_run_break_of(&s->target, session_pc(s), SESSION_BP_USER));
 
 	if (s->story.on && stop->signal_or_status == 5 && !wanted_stop(s)) {
 		struct rsp_stop st = *stop;
@@ -384,11 +398,11 @@ static int stopped(struct session *s, const struct rsp_stop *stop)
 		if (s->interrupt_asked)
 			st.signal_or_status = 2;	/* it stops here, as asked */
 		else if ((ours > 0 || other) && !wanted_stop(s) && !asked_event(s, since))
-			return go_on(s);
+			return off ? 2 : go_on(s);
 		return finish_stop(s, &st);
 	}
 	if (other && !s->interrupt_asked)
-		return go_on(s);
+		return off ? 2 : go_on(s);
 	return finish_stop(s, stop);
 }
 
@@ -431,7 +445,7 @@ int session_poll(struct session *s, int timeout_ms)
 	}
 	if (rc == 0)
 		return 0;
-	return stopped(s, &stop);
+	return stopped(s, &stop, 0);
 }
 
 int session_wait(struct session *s, int timeout_ms, volatile sig_atomic_t *cancel)

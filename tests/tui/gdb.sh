@@ -159,7 +159,8 @@ session() {	# REMOTE OUT
 }
 extended() {	# REMOTE OUT
 	timeout -k 2 60 gdb-multiarch -batch -nx -ex "target extended-remote $1" -ex 'info registers pc' \
-		-ex 'break *0x80200000' -ex continue -ex 'info registers pc priv' -ex kill -ex 'info registers pc' \
+		-ex 'break *0x80200000' -ex 'break *0x80200004' -ex continue -ex 'info registers pc priv' \
+		-ex continue -ex 'info registers pc' -ex kill -ex 'info registers pc' \
 		"$KERNEL" >"$2" 2>&1
 }
 directly session "$files/all.direct"
@@ -177,6 +178,9 @@ check_screen "kill through bootscope: the machine starts again at the reset vect
 check_screen "...and the screen stays, the keys the user's" 'gdb went away: the keys are yours again'
 extended "127.0.0.1:$port" "$files/ext.proxy"
 check_match "target extended-remote directly: the breakpoint at the kernel's entry" "$(cat "$files/ext.direct")" '^pc +0x80200000'
+# The second breakpoint is one instruction after the first: the step off
+# the first lands on it, which is a stop, not a place to run on from.
+check_match "...and the next one, right after it" "$(grep '^pc ' "$files/ext.proxy" | sed -n 3p)" '^pc +0x80200004'
 check_eq "target extended-remote through bootscope prints the same as directly" \
 	"$(cat "$files/ext.proxy")" "$(cat "$files/ext.direct")"
 tui_keys s

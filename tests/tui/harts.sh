@@ -222,9 +222,13 @@ check_clean "harts, batch"
 tui_start 110x40 -- --smp 2 --gdb-socket="$files/gdb.sock" "$KERNEL"
 check_screen "gdb, two harts: up" '^ pc 0x1000 '
 out=$(timeout -k 2 30 gdb-multiarch -batch -nx -ex "target remote $files/gdb.sock" -ex 'info threads' \
-	-ex 'thread 2' -ex 'info registers pc' -ex detach "$KERNEL" 2>&1)
+	-ex 'thread 2' -ex 'info registers pc' -ex stepi -ex 'stepi 3' -ex 'info registers pc' -ex detach "$KERNEL" 2>&1)
 check_match "gdb's info threads through bootscope: both harts" "$out" 'Thread 1\.2 \(CPU#1'
 check_match "...thread 2's registers read" "$out" '^pc +0x1000'
+# gdb steps a hart with a breakpoint after the instruction and every hart
+# resumed: the step off one breakpoint may land on the next, a stop.
+check_match "...and stepi 4 times moved thread 2 by four straight-line instructions" \
+	"$(printf '%s\n' "$out" | grep '^pc ' | sed -n 2p)" '^pc +0x1010'
 check_screen "...and the screen shows the hart gdb chose" '^▶ hart 1 '
 tui_keys q
 tui_exit_status
