@@ -20,7 +20,53 @@ static int bad_line(const char *path, unsigned long line, const char *why)
 	return err_set("%s:%lu: %s: the counting plugin's file is damaged (rebuild with make)", path, line, why);
 }
 
-static int parse_line(struct profile *p, char *text, const char *path, unsigned long line, size_t *cap,
+/* Room in *v (cap elements of size) for element n: 0, or -1. */
+static int grow(void **v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	size_t ncap = *cap ? *cap * 2 : 4096;
+	void *m = realloc(*v, ncap * size);
+
+	if (!m)
+		return -1;
+	*v = m;
+	*cap = ncap;
+	return 0;
+}
+
+struct caps {
+	size_t insns, hinsns;
+};
+
+/* "hart H N" (hart H's total; its "hinsn H ADDR N" lines follow). */
+static int parse_hart(struct profile *p, const char *word, const char *a, const char *b, const char *path,
+		      unsigned long line, struct caps *cap)
+{
+	const char *c = strtok(NULL, " \n");
+	uint64_t h, x, y;
+
+	if (!a || bytes_parse_u64(a, 10, &h) < 0 || h >= PROFILE_MAX_HARTS)
+		return bad_line(path, line, "a hart's number wanted, 0 to 7");
+	if (word[0] == 'h' && word[1] == 'a') {
+		if (!b || c || bytes_parse_u64(b, 10, &y) < 0 || (p->nharts && h < p->nharts))
+			return bad_line(path, line, "\"hart\" wants a new hart's number and a count");
+		p->nharts = (size_t)h + 1;
+		p->hart_total[h] = y;
+		return 0;
+	}
+	if (!b || !c || strtok(NULL, " \n") || bytes_parse_u64(b, 0, &x) < 0 || bytes_parse_u64(c, 10, &y) < 0)
+		return bad_line(path, line, "\"hinsn\" wants a hart, an address and a count");
+	if (!p->nharts || h != p->nharts - 1 ||
+	    (p->nh && p->hinsns[p->nh - 1].hart == (int)h && x <= p->hinsns[p->nh - 1].addr))
+		return bad_line(path, line, "a hart's counts out of order");
+	if (grow((void **)&p->hinsns, p->nh, &cap->hinsns, sizeof *p->hinsns) < 0)
+		return err_set("%s: out of memory", path);
+	p->hinsns[p->nh++] = (struct profile_hinsn){ (int)h, x, y };
+	return 0;
+}
+
+static int parse_line(struct profile *p, char *text, const char *path, unsigned long line, struct caps *cap,
 		      uint64_t *sum)
 {
 	char *word = strtok(text, " \n"), *a = strtok(NULL, " \n"), *b = strtok(NULL, " \n");
@@ -35,23 +81,31 @@ static int parse_line(struct profile *p, char *text, const char *path, unsigned 
 	}
 	if (strcmp(word, "mark") == 0)	/* the walk knows the stages' entries itself */
 		return 0;
+	if (strcmp(word, "hart") == 0 || strcmp(word, "hinsn") == 0)
+		return parse_hart(p, word, a, b, path, line, cap);
 	if (strcmp(word, "insn") != 0)
 		return bad_line(path, line, "unknown line");
 	if (!a || !b || strtok(NULL, " \n") || bytes_parse_u64(a, 0, &x) < 0 || bytes_parse_u64(b, 10, &y) < 0)
 		return bad_line(path, line, "\"insn\" wants an address and a count");
 	if (p->n && x <= p->insns[p->n - 1].addr)
 		return bad_line(path, line, "addresses out of order");
-	if (p->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 4096;
-		struct profile_insn *n = realloc(p->insns, ncap * sizeof *n);
-
-		if (!n)
-			return err_set("%s: out of memory", path);
-		p->insns = n;
-		*cap = ncap;
-	}
+	if (grow((void **)&p->insns, p->n, &cap->insns, sizeof *p->insns) < 0)
+		return err_set("%s: out of memory", path);
 	p->insns[p->n++] = (struct profile_insn){ x, y };
 	*sum += y;
+	return 0;
+}
+
+/* Every hart's shares add up to its total. */
+static int hart_sums_wrong(const struct profile *p)
+{
+	uint64_t sum[PROFILE_MAX_HARTS] = { 0 };
+
+	for (size_t i = 0; i < p->nh; i++)
+		sum[p->hinsns[i].hart] += p->hinsns[i].count;
+	for (size_t h = 0; h < p->nharts; h++)
+		if (sum[h] != p->hart_total[h])
+			return 1;
 	return 0;
 }
 
@@ -59,7 +113,7 @@ int profile_load(struct profile *p, const char *path)
 {
 	char buf[256];
 	unsigned long line = 1;
-	size_t cap = 0;
+	struct caps cap = { 0, 0 };
 	uint64_t sum = 0;
 	int rc = 0;
 	FILE *f;
@@ -77,6 +131,8 @@ int profile_load(struct profile *p, const char *path)
 		rc = err_set("%s: %s", path, strerror(errno));
 	if (rc == 0 && sum != p->total)
 		rc = bad_line(path, line, "the counts do not add up to the total");
+	if (rc == 0 && hart_sums_wrong(p))
+		rc = bad_line(path, line, "a hart's counts do not add up to its total");
 	fclose(f);
 	if (rc < 0)
 		profile_free(p);
@@ -86,6 +142,7 @@ int profile_load(struct profile *p, const char *path)
 void profile_free(struct profile *p)
 {
 	free(p->insns);
+	free(p->hinsns);
 	memset(p, 0, sizeof *p);
 }
 
@@ -362,6 +419,14 @@ int profile_summarize(const struct profile *p, const struct stage_model *m, cons
 			r->named = named;
 		}
 		r->count += in->count;
+	}
+	out->nharts = p->nharts;
+	for (size_t h = 0; h < p->nharts; h++)
+		out->harts[h].total = p->hart_total[h];
+	for (size_t i = 0; i < p->nh; i++) {
+		int st = stage_index(m, p->hinsns[i].addr);
+
+		out->harts[p->hinsns[i].hart].stage[st >= 0 ? st : m->n] += p->hinsns[i].count;
 	}
 	if (rc == 0)
 		rc = find_loops(p, m, a, prefix, out);

@@ -27,11 +27,33 @@ struct profile_insn {
 	uint64_t count;
 };
 
+/* Harts counted one by one (the plugin's harts=on, with -smp N). */
+#define PROFILE_MAX_HARTS 8
+
+/* One hart's share of an instruction's count. */
+struct profile_hinsn {
+	int hart;
+	uint64_t addr;
+	uint64_t count;
+};
+
 /* The plugin's file. */
 struct profile {
 	uint64_t total;
 	struct profile_insn *insns;	/* ascending by address */
 	size_t n;
+	/* By hart, when the plugin counted so: the harts that ran, their
+	 * totals, and their shares of insns. */
+	size_t nharts;
+	uint64_t hart_total[PROFILE_MAX_HARTS];
+	struct profile_hinsn *hinsns;
+	size_t nh;
+};
+
+/* One hart's instructions, in all and per stage (as stages[] below). */
+struct profile_hart {
+	uint64_t total;
+	uint64_t stage[STAGE_MAX + 1];
 };
 
 /* One line of a table: a stage, a section or a function. */
@@ -55,6 +77,8 @@ struct profile_summary {
 	uint64_t total;
 	struct profile_row stages[STAGE_MAX + 1];	/* each stage, then "elsewhere" */
 	size_t nstages;
+	struct profile_hart harts[PROFILE_MAX_HARTS];	/* when counted by hart */
+	size_t nharts;
 	struct profile_row *sections;	/* hottest first */
 	size_t nsections;
 	struct profile_row *functions;	/* hottest first */

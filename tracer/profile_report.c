@@ -65,6 +65,18 @@ static void print_text(FILE *out, const struct session *s, const struct walk *w,
 			fputs("  (not reached)", out);
 		fputc('\n', out);
 	}
+	if (p->nharts > 1) {
+		fprintf(out, "\n== by hart\n   %-6s %12s %7s", "hart", "instructions", "share");
+		for (size_t i = 0; i < p->nstages; i++)
+			fprintf(out, "  %12s", stage_short(&s->model, p->stages[i].stage));
+		fputc('\n', out);
+		for (size_t h = 0; h < p->nharts; h++) {
+			fprintf(out, "   %-6zu %12" PRIu64 " %6.2f%%", h, p->harts[h].total, pct(p->harts[h].total, p->total));
+			for (size_t i = 0; i < p->nstages; i++)
+				fprintf(out, "  %12" PRIu64, p->harts[h].stage[i]);
+			fputc('\n', out);
+		}
+	}
 	fputs("\n== sections\n", out);
 	for (size_t i = 0; i < p->nsections; i++) {
 		const struct profile_row *r = &p->sections[i];
@@ -118,7 +130,20 @@ static void print_json(FILE *out, const struct session *s, const struct walk *w,
 			fprintf(out, ", \"entered_after\": %" PRIu64, at->icount);
 		fputc('}', out);
 	}
-	fputs("],\n \"sections\": [", out);
+	fputs("],\n", out);
+	if (p->nharts > 1) {
+		fputs(" \"harts\": [", out);
+		for (size_t h = 0; h < p->nharts; h++) {
+			fprintf(out, "%s\n  {\"hart\": %zu, \"instructions\": %" PRIu64 ", \"stages\": [", h ? "," : "", h,
+				p->harts[h].total);
+			for (size_t i = 0; i < p->nstages; i++)
+				fprintf(out, "%s{\"number\": %d, \"instructions\": %" PRIu64 "}", i ? ", " : "",
+					p->stages[i].stage + 1, p->harts[h].stage[i]);
+			fputs("]}", out);
+		}
+		fputs("],\n", out);
+	}
+	fputs(" \"sections\": [", out);
 	for (size_t i = 0; i < p->nsections; i++) {
 		const struct profile_row *r = &p->sections[i];
 

@@ -108,13 +108,26 @@ static char *opt_escaped(const char *before, const char *value, const char *afte
 	return s;
 }
 
-/* -plugin's value: the plugin, and the plugin's files in QEMU's directory. */
-static char *plugin_arg(const char *plugin, const char *dir)
+/* Does the machine have more than one hart?  Any -smp but "-smp 1"
+ * ("-smp 2", "-smp cpus=4,sockets=2"). */
+static int several_harts(const struct qemu_opts *o)
 {
-	char *a = opt_escaped("file=", plugin, ",out="), *b = opt_escaped("", dir, "/" OUT_NAME ",live="),
+	for (int i = 0; i + 1 < o->nextra; i++)
+		if (strcmp(o->extra[i], "-smp") == 0 && strcmp(o->extra[i + 1], "1") != 0 &&
+		    strcmp(o->extra[i + 1], "cpus=1") != 0)
+			return 1;
+	return 0;
+}
+
+/* -plugin's value: the plugin, and the plugin's files in QEMU's directory.
+ * With several harts it counts by hart, which also keeps the counts
+ * exact when the harts run at once (plugin/count.c). */
+static char *plugin_arg(const struct qemu_opts *o, const char *dir)
+{
+	char *a = opt_escaped("file=", o->plugin, ",out="), *b = opt_escaped("", dir, "/" OUT_NAME ",live="),
 	     *c = opt_escaped("", dir, "/" LIVE_NAME), *s = NULL;
 
-	if (a && b && c && asprintf(&s, "%s%s%s", a, b, c) < 0)
+	if (a && b && c && asprintf(&s, "%s%s%s%s", a, b, c, several_harts(o) ? ",harts=on" : "") < 0)
 		s = NULL;
 	free(a);
 	free(b);
@@ -358,7 +371,7 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 	if (o->loader_file)
 		loader = opt_escaped("loader,file=", o->loader_file, addr);
 	if (o->plugin)
-		plugin = plugin_arg(o->plugin, q->dir);
+		plugin = plugin_arg(o, q->dir);
 	argv = calloc(nmachine + nfixed + 14 + (size_t)o->nextra, sizeof *argv);
 	if (!gdb || !argv || (o->loader_file && !loader) || (o->plugin && !plugin)) {
 		err_set("out of memory while building QEMU's command line: free some memory and try again");

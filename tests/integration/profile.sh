@@ -55,6 +55,29 @@ check_match "--profile: the total" "$out" "^== $total instructions from reset to
 check_match "--profile: the firmware's row" "$out" '^   2 firmware +[0-9]+ +99\.[0-9]+%  6 instructions$'
 check_clean "--profile"
 
+# Several harts: counted by hart too, exactly (each hart its own counters).
+bs 60 --profile --json --smp 3 "$KERNEL"
+printf '%s\n' "$out" >"$tmp/p.json"
+check_eq "--profile --smp 3: exits 0" "$rc" 0
+check_eq "--profile --smp 3: a row per hart" "$(j '[h["hart"] for h in d["harts"]]')" "[0, 1, 2]"
+check_eq "...the harts' counts add up to the total" "$(j 'sum(h["instructions"] for h in d["harts"]) == d["total"]')" True
+check_eq "...each hart's stages add up to its count" \
+	"$(j 'all(sum(s["instructions"] for s in h["stages"]) == h["instructions"] for h in d["harts"])')" True
+check_eq "...and every stage's count is its harts' sum" \
+	"$(j '[s["instructions"] for s in d["stages"]] == [sum(x) for x in zip(*[[s["instructions"] for s in h["stages"]] for h in d["harts"]])]')" True
+check_eq "...every hart ran the reset vector's 6 and reached the kernel" \
+	"$(j 'all(h["stages"][0]["instructions"] == 6 and h["stages"][2]["instructions"] > 0 for h in d["harts"])')" True
+bs 60 --profile --smp 2 "$KERNEL"
+check_match "--profile --smp 2, text: the table by hart" "$out" '^   1 +[0-9]+ +[0-9.]+% +6 +[0-9]+ +[0-9]+$'
+
+# A plugin file whose harts do not add up is refused, not believed.
+qemu-system-riscv64 -machine virt -nographic -monitor none -serial null -bios default -kernel "$KERNEL" -smp 2 \
+	-plugin "file=$PLUGIN,out=$tmp/harts.out,harts=on" </dev/null >/dev/null 2>"$tmp/harts.err"
+check_eq "the plugin alone, harts=on: its insn lines add up to the total" \
+	"$(awk '$1 == "insn" { n += $3 } $1 == "total" { t = $2 } END { print n == t }' "$tmp/harts.out")" 1
+check_eq "...and so do its harts' lines" \
+	"$(awk '$1 == "hart" { n += $3 } $1 == "total" { t = $2 } END { print n == t }' "$tmp/harts.out")" 1
+
 # What it cannot do.
 bs 10 --profile --attach 127.0.0.1:1
 check_eq "--profile --attach: a usage error" "$rc" 2
