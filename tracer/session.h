@@ -151,6 +151,7 @@ struct session_hart {
 	struct arch_mode mode;
 	const struct stage *stage;
 	int waiting;			/* its instruction is a wait for interrupt (wfi) */
+	int spinning;			/* it loops on a few instructions (a flag, j .) */
 };
 
 #define SESSION_UNDO_STEPS 64

@@ -2,7 +2,7 @@
  *
  * The session shows one hart at a time (regs, mode, stage: the one that
  * stopped, or the one selected); of the others it keeps what the harts
- * strip needs -- pc, mode, stage, whether it waits -- read in two round
+ * strip needs -- pc, mode, stage, whether it waits or spins -- read in two round
  * trips for all of them when the screen is about to draw. */
 #include "session.h"
 
@@ -33,6 +33,27 @@ static int waits(const struct arch *a, const uint8_t *b)
 			if (what.kind == ARCH_STORY_WAIT)
 				return 1;
 		}
+	return 0;
+}
+
+/* Is a hart spinning in a loop of a few instructions (waiting on a flag in
+ * memory, or `j .`)?  b holds 2 * WAIT_LOOK bytes around its pc, as for
+ * waits(): an instruction from the pc on branches back to the pc or a
+ * little before it. */
+static int spins(const struct arch *a, const uint8_t *b, uint64_t pc)
+{
+	unsigned max = WAIT_LOOK, len;
+
+	for (unsigned off = max; off < 2 * max; off += len) {
+		struct arch_flow f;
+
+		if ((len = a->insn_len(b + off, 2 * max - off)) == 0)
+			break;
+		a->flow(b + off, len, pc - max + off, &f);
+		if ((f.kind == ARCH_FLOW_JUMP || f.kind == ARCH_FLOW_BRANCH) && f.has_target && f.target <= pc &&
+		    f.target + max >= pc)
+			return 1;
+	}
 	return 0;
 }
 
@@ -80,9 +101,13 @@ void session_harts_read(struct session *s)
 		err_clear();
 		memset(code_ok, 0, sizeof code_ok);
 	}
-	for (size_t h = 0; h < n; h++)
-		s->harts[h].waiting = s->harts[h].known && code_ok[h] && s->harts[h].pc >= max &&
-				      waits(s->arch, code + h * 2 * max);
+	for (size_t h = 0; h < n; h++) {
+		struct session_hart *me = &s->harts[h];
+		int seen = me->known && code_ok[h] && me->pc >= max;
+
+		me->waiting = seen && waits(s->arch, code + h * 2 * max);
+		me->spinning = seen && !me->waiting && spins(s->arch, code + h * 2 * max, me->pc);
+	}
 }
 
 int session_select_hart(struct session *s, int hart)

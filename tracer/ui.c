@@ -356,12 +356,17 @@ static int key(struct ui_screen *u, int ch)
 		}
 		return 0;
 	}
-	if (ch >= '0' && ch <= '9' && (u->count || ch != '0')) {
+	if (ch >= '0' && ch <= '9') {
 		if (u->count < 100000000)
 			u->count = u->count * 10 + (unsigned long)(ch - '0');
+		u->counted = 1;
 		return 0;
 	}
+	int counted = u->counted;
+	unsigned long typed = u->count;
+
 	u->count = 0;
+	u->counted = 0;
 	u->message[0] = '\0';
 	u->asked = 0;
 	if (ch > 0 && ch < 256 && refuse(u, ch))
@@ -439,16 +444,23 @@ static int key(struct ui_screen *u, int ch)
 		say(u, 0, s->target.step_others ? "a step lets the other harts run meanwhile (H: they stay)"
 						: "a step moves the selected hart alone (H: the others run meanwhile)");
 		break;
-	case 'h':	/* the next hart: the panels show it, s and n step it alone */
+	case 'h':	/* the next hart, or hart N (Nh): the panels show it, s and n step it alone */
 		if (s->nharts < 2) {
 			say(u, 0, "one hart: start with --smp N for more");
 			break;
 		}
-		u->code_follow = 1;
-		if ((rc = session_select_hart(s, (s->shown_hart + 1) % (int)s->nharts)) == 0) {
+		if (counted && typed >= s->nharts) {
 			char msg[120];
 
-			snprintf(msg, sizeof msg, "hart %d: s and n step it alone; h the next", s->shown_hart);
+			snprintf(msg, sizeof msg, "no hart %lu: the machine has %zu (0 to %zu)", typed, s->nharts, s->nharts - 1);
+			say(u, 1, msg);
+			break;
+		}
+		u->code_follow = 1;
+		if ((rc = session_select_hart(s, counted ? (int)typed : (s->shown_hart + 1) % (int)s->nharts)) == 0) {
+			char msg[120];
+
+			snprintf(msg, sizeof msg, "hart %d: s and n step it alone; h the next, Nh hart N", s->shown_hart);
 			say(u, 0, msg);
 		}
 		break;

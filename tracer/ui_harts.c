@@ -3,7 +3,8 @@
  * One line per hart where the screen has room for them, else all on one
  * line: the hart's number, its mode, its pc and symbol, its stage, and
  * "wfi" when it waits for an interrupt (as OpenSBI's harts that lost the
- * boot lottery do until the kernel starts them).  The hart the panels show
+ * boot lottery do until the kernel starts them), "spins" when it loops on
+ * a few instructions (as xv6's harts wait for the first).  The hart the panels show
  * is marked; h selects the next one. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,6 +22,17 @@ int ui_harts_rows(const struct ui_screen *u)
 	return u->rows >= 30 + (int)n ? (int)n : 1;
 }
 
+/* What a hart does besides running on: waits in wfi, or spins in a
+ * short loop (the xv6 way of waiting for the boot hart). */
+static const char *state(const struct session_hart *me, const char *gap)
+{
+	static char buf[16];
+
+	snprintf(buf, sizeof buf, "%s%s", me->waiting || me->spinning ? gap : "",
+		 me->waiting ? "wfi" : me->spinning ? "spins" : "");
+	return buf;
+}
+
 static void one(const struct ui_screen *u, size_t h, int full, char *buf, size_t cap)
 {
 	const struct session *s = u->s;
@@ -36,9 +48,9 @@ static void one(const struct ui_screen *u, size_t h, int full, char *buf, size_t
 		snprintf(sym, sizeof sym, "unknown");
 	if (full)
 		snprintf(buf, cap, "%s hart %zu  %s mode  pc 0x%" PRIx64 "  %-24s  %s%s", mark, h, me->mode.name,
-			 me->pc, sym, me->stage ? me->stage->name : "outside every image", me->waiting ? "  wfi" : "");
+			 me->pc, sym, me->stage ? me->stage->name : "outside every image", state(me, "  "));
 	else	/* 80 columns hold four */
-		snprintf(buf, cap, "%s%zu %s %" PRIx64 "%s", mark, h, me->mode.name, me->pc, me->waiting ? " wfi" : "");
+		snprintf(buf, cap, "%s%zu %s %" PRIx64 "%s", mark, h, me->mode.name, me->pc, state(me, " "));
 }
 
 void ui_harts_draw(struct ui_screen *u)

@@ -20,7 +20,7 @@ static const char *const help_lines[] = {
 	"  b         set or clear a breakpoint (a symbol or address; kmain hart 1)",
 	"  x         show memory at an address or symbol (Tab completes names)",
 	"  r         restart from the reset vector",
-	"  h  H      the next hart (--smp N); let the others run while one steps",
+	"  h  H      the next hart (Nh: hart N); let the others run while one steps",
 	"  Ctrl-C    stop the running guest",
 	"  Up/Down PgUp/PgDn  scroll the focused panel; Tab: code or console",
 	"  .  l      put the pc back in view; show or hide the lesson (--lang)",

@@ -45,6 +45,7 @@ struct ui_screen {
 	int code_follow;	/* keep the pc in view */
 	int console_scroll;	/* lines scrolled back from the end */
 	unsigned long count;	/* a number typed before a key */
+	int counted;		/* ... typed at all (0 is a hart's number) */
 
 	/* The prompt line: what it is for, and what has been typed. */
 	char prompt_label[64];

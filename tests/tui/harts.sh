@@ -49,6 +49,17 @@ check_screen "c: running" ' running'
 tui_keys C-c
 check_screen "Ctrl-C: stopped" 'interrupted at 0x'
 check_screen "...every hart in the kernel now" '^ harts: .*0 M 8000[0-9a-f]{4} .*1 M 8000[0-9a-f]{4} .*2 M 8000[0-9a-f]{4}'
+# Each hart counts in a two-instruction loop (addi; j back): it spins.
+check_screen "...and each, in its loop of two instructions, spins" \
+	'^ harts: .*0 M 8000[0-9a-f]{4} spins .*1 M 8000[0-9a-f]{4} spins .*2 M 8000[0-9a-f]{4} spins'
+tui_keys 2h
+check_screen "2h: hart 2 shown" '^ harts: .*▶2 M '
+check_screen "...and said so" 'hart 2: s and n step it alone'
+tui_keys 0h
+check_screen "0h: hart 0 shown" '^ harts: ▶0 M '
+tui_keys 7h
+check_screen "7h: no such hart, said in one line" 'no hart 7: the machine has 3 \(0 to 2\)'
+check_screen "...and hart 0 still shown" '^ harts: ▶0 M '
 tui_keys q
 tui_exit_status
 check_eq "--smp 3, q: exits 0" "$rc" 0
