@@ -4,8 +4,9 @@
 #include <string.h>
 
 #include "arch_riscv64.h"
+#include "arch_x86_64.h"
 
-static const struct arch *const arch_all[] = { &arch_riscv64 };
+static const struct arch *const arch_all[] = { &arch_riscv64, &arch_x86_64 };
 
 const struct arch *arch_for(const char *tdesc_arch)
 {
@@ -17,7 +18,7 @@ const struct arch *arch_for(const char *tdesc_arch)
 
 const char *arch_known(void)
 {
-	return arch_riscv64.tdesc_arch;
+	return "riscv:rv64, i386:x86-64";
 }
 
 int arch_mode_same(const struct arch_mode *a, const struct arch_mode *b)
@@ -39,4 +40,10 @@ int arch_is_call(const struct arch *a, const uint8_t *b, size_t n)
 
 	a->flow(b, n, 0, &f);
 	return f.kind == ARCH_FLOW_CALL;
+}
+
+void arch_derive(const struct arch *a, struct arch_regs *r)
+{
+	if (a->derive)
+		a->derive(r);
 }

@@ -144,6 +144,13 @@ struct arch {
 	const struct arch_reg *regs;	/* display order */
 	size_t nregs;
 	size_t pc, sp;			/* their indexes in regs */
+	/* What the stub's registers give the pc from (RISC-V: pc itself),
+	 * and, where the pc is not a register of the stub's, how it is
+	 * computed from them (x86: cs * 16 + ip in real mode); derive is
+	 * NULL where every register is the stub's own. */
+	const size_t *pc_regs;
+	size_t npc_regs;
+	void (*derive)(struct arch_regs *r);
 
 	unsigned insn_align;		/* every instruction starts at a multiple */
 	unsigned insn_max;		/* the longest instruction, in bytes */
@@ -211,6 +218,9 @@ int arch_mode_same(const struct arch_mode *a, const struct arch_mode *b);
 
 /* Does the instruction in b (n bytes) link a return address (a call)? */
 int arch_is_call(const struct arch *a, const uint8_t *b, size_t n);
+
+/* The registers computed from others (struct arch's derive), if any. */
+void arch_derive(const struct arch *a, struct arch_regs *r);
 
 /* The index of register name in a's table, or -1. */
 int arch_reg_index(const struct arch *a, const char *name);

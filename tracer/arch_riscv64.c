@@ -50,6 +50,8 @@ void arch_riscv64_mode(uint64_t priv, struct arch_mode *out)
 
 static const size_t rv_mode_regs[] = { RV_PRIV };
 
+static const size_t rv_pc_regs[] = { RV_PC };
+
 static void rv_mode_of(const struct arch_regs *r, struct arch_mode *out)
 {
 	if (r->ok[RV_PRIV])
@@ -328,6 +330,8 @@ const struct arch arch_riscv64 = {
 	.nregs = RV_NREGS,
 	.pc = RV_PC,
 	.sp = RV_SP,
+	.pc_regs = rv_pc_regs,
+	.npc_regs = 1,
 	.insn_align = 2,
 	.insn_max = 22,		/* the reserved 80..176-bit encodings libopcodes knows */
 	.bp_kind = 4,

@@ -25,6 +25,7 @@ struct board_boot {
 	const struct image *kernel;	/* may be NULL (attach mode without images) */
 	const struct image *firmware;	/* NULL for none or unknown */
 	int no_firmware;		/* started with -bios none */
+	uint64_t ram;			/* bytes of RAM the machine has */
 };
 
 /* How the board reads the machine while it finds the stages: 0, 1 if
@@ -40,6 +41,9 @@ struct board {
 	uint64_t ram_base;		/* where RAM starts */
 	uint64_t ram_default;		/* RAM when -m does not say */
 	uint64_t reset_vector;		/* the pc at power-on */
+	int disk;			/* the kernel goes to QEMU as a disk image (-drive), not -kernel */
+	uint64_t vga_text;		/* the VGA text buffer to show as a console (80x25), or 0 */
+	const char *kernel_help;	/* what to give as the kernel, for messages */
 
 	/* Where the kernel starts: where the firmware jumps, or with
 	 * no_firmware where the reset vector does. */
@@ -53,7 +57,18 @@ struct board {
 	void (*check_layout)(struct doctor *d, const struct image *img, int no_firmware, uint64_t ram);
 };
 
-/* The board bootscope runs on (there is one, QEMU's RISC-V virt). */
+/* The board bootscope runs on unless told or shown otherwise: QEMU's
+ * RISC-V virt. */
 const struct board *board_default(void);
+
+/* The board called name ("virt", "pc"), or NULL; board_names() lists them. */
+const struct board *board_named(const char *name);
+const char *board_names(void);
+
+/* The board a kernel file is for: an ELF by its machine, a raw image with
+ * a boot sector's signature (0x55 0xAA at 510) the PC's; else NULL (the
+ * caller keeps its default).  symbols, if given, is the ELF beside a raw
+ * image. */
+const struct board *board_for_file(const char *kernel, const char *symbols);
 
 #endif

@@ -222,12 +222,8 @@ const struct board board_virt = {
 	.ram_base = RAM_BASE,
 	.ram_default = RAM_DEFAULT,
 	.reset_vector = BOARD_VIRT_ROM_BASE,
+	.kernel_help = "a kernel ELF or raw image, e.g. build/kernel.elf after make",
 	.kernel_addr = virt_kernel_addr,
 	.discover = virt_discover,
 	.check_layout = board_virt_check_layout,
 };
-
-const struct board *board_default(void)
-{
-	return &board_virt;
-}

@@ -349,7 +349,7 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 	static const struct qemu_opts none;
 	static const char *const fixed[] = { "-monitor", "none", "-serial", "stdio", "-S" };
 	size_t nfixed = sizeof fixed / sizeof fixed[0], nmachine = 0;
-	char *gdb = NULL, *loader = NULL, *plugin = NULL, addr[32], **argv = NULL;
+	char *gdb = NULL, *loader = NULL, *plugin = NULL, *drive = NULL, addr[32], **argv = NULL;
 	int argc = 0, r = -1;
 	long deadline;
 
@@ -372,8 +372,10 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 		loader = opt_escaped("loader,file=", o->loader_file, addr);
 	if (o->plugin)
 		plugin = plugin_arg(o, q->dir);
-	argv = calloc(nmachine + nfixed + 14 + (size_t)o->nextra, sizeof *argv);
-	if (!gdb || !argv || (o->loader_file && !loader) || (o->plugin && !plugin)) {
+	if (o->drive)
+		drive = opt_escaped("format=raw,file=", o->drive, "");
+	argv = calloc(nmachine + nfixed + 16 + (size_t)o->nextra, sizeof *argv);
+	if (!gdb || !argv || (o->loader_file && !loader) || (o->plugin && !plugin) || (o->drive && !drive)) {
 		err_set("out of memory while building QEMU's command line: free some memory and try again");
 		goto out;
 	}
@@ -389,6 +391,8 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 		ARG("-kernel"), ARG(o->kernel);
 	if (loader)
 		ARG("-device"), ARG(loader);
+	if (drive)
+		ARG("-drive"), ARG(drive);
 	if (plugin)
 		ARG("-plugin"), ARG(plugin);
 	for (int i = 0; i < o->nextra; i++)
@@ -422,6 +426,7 @@ out:
 	free(gdb);
 	free(loader);
 	free(plugin);
+	free(drive);
 	free(argv);
 	return r;
 }

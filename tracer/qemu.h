@@ -27,6 +27,7 @@ struct qemu_opts {
 	const char *const *machine; /* the board's machine arguments, NULL-terminated */
 	const char *bios;          /* "default", "none" or a firmware file; NULL: "default" */
 	const char *kernel;        /* -kernel FILE (ELF or raw image), or NULL */
+	const char *drive;         /* a raw disk image to boot from (-drive), or NULL */
 	const char *loader_file;   /* -device loader,file=F,addr=A (raw images), or NULL */
 	uint64_t loader_addr;
 	const char *const *extra;  /* appended verbatim: "-m", "256M", "-smp", "2", ... */

@@ -28,6 +28,25 @@ static int read_regs(struct session *s, struct arch_regs *r)
 		r->ok[i] = s->regnum[i] >= 0;
 		r->v[i] = r->ok[i] ? vals[k++] : 0;
 	}
+	arch_derive(s->arch, r);
+	return 0;
+}
+
+int session_read_pc(struct session *s)
+{
+	const struct arch *a = s->arch;
+	int nums[8];
+	uint64_t vals[8];
+
+	if (!a->derive)
+		return target_regs_get(&s->target, s->regnum[a->pc], &s->regs.v[a->pc]);
+	for (size_t i = 0; i < a->npc_regs; i++)
+		nums[i] = s->regnum[a->pc_regs[i]];
+	if (target_regs_read(&s->target, nums, a->npc_regs, vals) < 0)
+		return -1;
+	for (size_t i = 0; i < a->npc_regs; i++)
+		s->regs.v[a->pc_regs[i]] = vals[i];
+	arch_derive(a, &s->regs);
 	return 0;
 }
 
@@ -156,10 +175,13 @@ static int check_arch(struct session *s)
 	s->arch = a;
 	for (size_t i = 0; i < a->nregs; i++)
 		s->regnum[i] = target_regnum(&s->target, a->regs[i].name);
-	if (s->regnum[a->pc] < 0)
-		return err_set("the gdbstub at %s has no register \"%s\": is it %s?", s->target.conn.endpoint,
-			       a->regs[a->pc].name, s->board->qemu);
-	target_configure(&s->target, s->regnum[a->pc], a->bp_kind);
+	for (size_t i = 0; i < a->npc_regs; i++)
+		if (s->regnum[a->pc_regs[i]] < 0)
+			return err_set("the gdbstub at %s has no register \"%s\": is it %s?", s->target.conn.endpoint,
+				       a->regs[a->pc_regs[i]].name, s->board->qemu);
+	/* The target steps off a breakpoint at its pc register; where the
+	 * pc is derived, the session steps off first (session_run.c). */
+	target_configure(&s->target, s->regnum[a->pc_regs[0]], a->bp_kind);
 	return 0;
 }
 
@@ -169,7 +191,7 @@ static int start(struct session *s, const struct session_opts *o)
 
 	memset(s, 0, sizeof *s);
 	s->opts = *o;
-	s->board = board_default();
+	s->board = o->board ? o->board : board_default();
 	s->arch = s->board->arch;
 	s->qemu.console_fd = -1;
 	s->target.conn.fd = -1;
@@ -184,7 +206,7 @@ static int start(struct session *s, const struct session_opts *o)
 	if (!endpoint) {
 		s->qemu_opts = (struct qemu_opts){
 			.qemu = o->qemu ? o->qemu : s->board->qemu, .machine = s->board->machine,
-			.bios = o->bios, .kernel = load.qemu_kernel,
+			.bios = o->bios, .kernel = load.qemu_kernel, .drive = load.disk,
 			.loader_file = load.loader, .loader_addr = load.loader_addr,
 			.extra = o->qemu_args, .nextra = o->nqemu_args,
 			.plugin = o->plugin,
@@ -206,7 +228,8 @@ static int start(struct session *s, const struct session_opts *o)
 	/* Where the reset vector will jump, and what it tells the firmware:
 	 * read from the machine by the board, not assumed. */
 	struct board_boot boot = { .kernel = s->kernel, .firmware = s->firmware,
-				   .no_firmware = session_load_no_firmware(o) };
+				   .no_firmware = session_load_no_firmware(o),
+				   .ram = qemu_ram_size(o->qemu_args, o->nqemu_args, s->board->ram_default) };
 	if (s->board->discover(&s->model, &boot, read_machine, s) < 0)
 		return -1;
 	if (code_init(&s->code, &s->target, s->arch, symbolize, s) < 0)

@@ -36,6 +36,7 @@
 #include "target.h"
 
 struct session_opts {
+	const struct board *board;	/* the machine; NULL: the default (board.h) */
 	const char *kernel;		/* ELF or raw image; NULL in attach mode without images */
 	const char *symbols;		/* ELF with symbols for a raw kernel image */
 	const char *bios;		/* "default", "none" or a firmware file */
@@ -291,6 +292,9 @@ int session_console_fd(const struct session *s);
 /* The pc, register i of the architecture's table, and whether register i
  * changed at the last stop. */
 uint64_t session_pc(const struct session *s);
+
+/* Read only what the pc comes from (between plain steps).  0 or -1. */
+int session_read_pc(struct session *s);
 uint64_t session_reg(const struct session *s, size_t i);
 int session_reg_changed(const struct session *s, size_t i);
 

@@ -57,20 +57,23 @@ static int spins(const struct arch *a, const uint8_t *b, uint64_t pc)
 	return 0;
 }
 
-/* Every hart but the one shown: its pc and the registers its mode comes
+/* Every hart but the one shown: the registers its pc and its mode come
  * from, in one round trip, and whether it waits for an interrupt. */
 void session_harts_read(struct session *s)
 {
-	size_t per = 1 + s->arch->nmode_regs, n = s->target.nharts;
-	int nums[1 + ARCH_MAX_REGS];
-	uint64_t vals[TARGET_MAX_HARTS * (1 + ARCH_MAX_REGS)];
-	uint8_t ok[TARGET_MAX_HARTS * (1 + ARCH_MAX_REGS)];
+	const struct arch *a = s->arch;
+	size_t per = a->npc_regs + a->nmode_regs, n = s->target.nharts;
+	int nums[2 * ARCH_MAX_REGS];
+	size_t idx[2 * ARCH_MAX_REGS];	/* the arch's index of each */
+	uint64_t vals[TARGET_MAX_HARTS * 2 * ARCH_MAX_REGS];
+	uint8_t ok[TARGET_MAX_HARTS * 2 * ARCH_MAX_REGS];
 
 	if (n < 2)
 		return;
-	nums[0] = s->regnum[s->arch->pc];
-	for (size_t i = 0; i < s->arch->nmode_regs; i++)
-		nums[1 + i] = s->regnum[s->arch->mode_regs[i]];
+	for (size_t i = 0; i < per; i++) {
+		idx[i] = i < a->npc_regs ? a->pc_regs[i] : a->mode_regs[i - a->npc_regs];
+		nums[i] = s->regnum[idx[i]];
+	}
 	if (target_harts_peek(&s->target, nums, per, vals, ok) < 0) {
 		err_clear();	/* the strip shows them as not known */
 		memset(ok, 0, sizeof ok);
@@ -84,13 +87,12 @@ void session_harts_read(struct session *s)
 		struct arch_regs r = { 0 };
 
 		if ((int)h != s->target.g_hart) {	/* that one is read in full already */
-			r.v[s->arch->pc] = vals[h * per], r.ok[s->arch->pc] = ok[h * per];
-			for (size_t i = 0; i < s->arch->nmode_regs; i++)
-				r.v[s->arch->mode_regs[i]] = vals[h * per + 1 + i],
-				r.ok[s->arch->mode_regs[i]] = ok[h * per + 1 + i];
-			me->known = r.ok[s->arch->pc];
-			me->pc = r.v[s->arch->pc];
-			s->arch->mode_of(&r, &me->mode);
+			for (size_t i = 0; i < per; i++)
+				r.v[idx[i]] = vals[h * per + i], r.ok[idx[i]] = ok[h * per + i];
+			arch_derive(a, &r);
+			me->known = r.ok[a->pc];
+			me->pc = r.v[a->pc];
+			a->mode_of(&r, &me->mode);
 			me->stage = stage_of(&s->model, me->pc);
 		}
 		at[h] = me->pc >= max ? me->pc - max : 0;

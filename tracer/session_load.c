@@ -31,6 +31,28 @@ static int check_file(const char *path, const char *fix)
 	return err_prefix_keep(errno == EACCES ? "make it readable (chmod u+r), or give a copy you can read" : fix);
 }
 
+/* A board that boots from a disk (the PC): QEMU gets the image as its
+ * disk; symbols come from --symbols, else the disk's first sector shows
+ * as code at the address the BIOS loads it to. */
+static int open_disk(struct session *s, const struct session_opts *o, struct session_load *l, int elf)
+{
+	if (elf)
+		return err_set("%s is an ELF, and the %s board boots from a disk: give %s", o->kernel, s->board->name,
+			       s->board->kernel_help);
+	l->disk = o->kernel;
+	if (o->symbols)
+		return image_open(&s->kernel, o->symbols);
+	uint64_t at = s->board->kernel_addr(0);
+	uint64_t ram = qemu_ram_size(o->qemu_args, o->nqemu_args, s->board->ram_default);
+
+	if (image_open_raw(&s->kernel, o->kernel, at, ram - at) < 0) {
+		if (errno != EFBIG)
+			return -1;
+		err_clear();	/* a disk larger than memory: no code to show before it runs */
+	}
+	return 0;
+}
+
 static int open_kernel(struct session *s, const struct session_opts *o, struct session_load *l)
 {
 	uint64_t dflt = s->board->kernel_addr(session_load_no_firmware(o));
@@ -46,9 +68,10 @@ static int open_kernel(struct session *s, const struct session_opts *o, struct s
 		char why[256];
 
 		snprintf(why, sizeof why, "%s", err_msg());
-		return err_set("cannot read the kernel %s: give the path of a kernel ELF, e.g. build/kernel.elf after make",
-			       why);
+		return err_set("cannot read the kernel %s: give %s", why, s->board->kernel_help);
 	}
+	if (s->board->disk)
+		return open_disk(s, o, l, elf);
 	if (elf) {
 		l->qemu_kernel = o->kernel;
 		return image_open(&s->kernel, o->kernel);

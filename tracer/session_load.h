@@ -8,6 +8,7 @@
 /* Where QEMU is told to put the kernel. */
 struct session_load {
 	const char *qemu_kernel;	/* -kernel FILE, or NULL */
+	const char *disk;		/* a disk image to boot from (the PC's), or NULL */
 	const char *loader;		/* a raw image for the generic loader, or NULL */
 	uint64_t loader_addr;
 };

@@ -49,7 +49,7 @@ static int stage_index(const struct session *s, const struct stage *st)
 static int step_n(struct session *s, unsigned long n, unsigned long *done)
 {
 	struct rsp_stop stop;
-	int pc = s->regnum[s->arch->pc], fresh = 0;	/* s->regs are this stop's (0), or only the pc (-1) */
+	int fresh = 0;	/* s->regs are this stop's (0), or only the pc (-1) */
 
 	/* A short counted step keeps each step to be undone (session_undo.c),
 	 * which needs the registers before each. */
@@ -85,7 +85,7 @@ static int step_n(struct session *s, unsigned long n, unsigned long *done)
 		if (fresh < 0) {
 			/* Enough to count per stage, to stop at a breakpoint
 			 * and to see a trap taken. */
-			if (target_regs_get(&s->target, pc, &s->regs.v[s->arch->pc]) < 0)
+			if (session_read_pc(s) < 0)
 				return -1;
 			if (undoable)
 				session_undo_after(s, &u, session_pc(s));

@@ -27,6 +27,12 @@ struct stage *stage_add(struct stage_model *m, enum stage_kind kind, const char 
 	return s;
 }
 
+void stage_add_range(struct stage *s, uint64_t lo, uint64_t hi)
+{
+	if (s->nalso < STAGE_ALSO)
+		s->also[s->nalso++] = (struct stage_range){ lo, hi };
+}
+
 void stage_add_label(struct stage_model *m, uint64_t addr, uint64_t len, const char *name)
 {
 	if (m->nlabels < STAGE_LABELS)
@@ -57,8 +63,13 @@ const struct stage *stage_of(const struct stage_model *m, uint64_t addr)
 	for (int i = m->n - 1; i >= 0; i--) {
 		const struct stage *s = &m->stages[i];
 
-		if (s->entry_known && addr >= s->lo && addr < s->hi)
+		if (!s->entry_known)
+			continue;
+		if (addr >= s->lo && addr < s->hi)
 			return s;
+		for (int k = 0; k < s->nalso; k++)
+			if (addr >= s->also[k].lo && addr < s->also[k].hi)
+				return s;
 	}
 	return NULL;
 }

@@ -23,6 +23,7 @@
 #define STAGE_LABELS	8
 #define STAGE_WORDS	16
 #define STAGE_REGIONS	4
+#define STAGE_ALSO	3
 
 enum stage_kind {
 	STAGE_ROM,		/* the machine's own first instructions */
@@ -40,6 +41,10 @@ struct stage {
 	uint64_t entry;
 	int entry_known;
 	uint64_t lo, hi;	/* [lo, hi): addresses that belong to it */
+	struct stage_range {	/* more of them, where its code lies apart */
+		uint64_t lo, hi;	/* (a PC BIOS: in ROM, its copy below 1 MiB, high RAM) */
+	} also[STAGE_ALSO];
+	int nalso;
 	struct arch_mode mode;	/* the mode it starts in */
 	const struct image *image;	/* for sections and symbols; may be NULL */
 };
@@ -81,6 +86,9 @@ void stage_init(struct stage_model *m);
 /* Append a stage (numbered in order); NULL when the model is full. */
 struct stage *stage_add(struct stage_model *m, enum stage_kind kind, const char *name,
 			const char *short_name, const char *image_name, const struct image *img);
+
+/* Another range of addresses that belong to s; dropped when full. */
+void stage_add_range(struct stage *s, uint64_t lo, uint64_t hi);
 
 /* Add a label, a data word, a region; silently dropped when full. */
 void stage_add_label(struct stage_model *m, uint64_t addr, uint64_t len, const char *name);
