@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -29,13 +28,14 @@
 #include "bytes.h"
 #include "doctor.h"
 #include "err.h"
+#include "paths.h"
 #include "profile_report.h"
 #include "report.h"
 #include "session.h"
 #include "sig.h"
 #include "ui.h"
+#include "version.h"
 
-#define BOOTSCOPE_VERSION "0.1"
 #define MAX_QEMU_ARGS 64
 
 static volatile sig_atomic_t main_cancel;
@@ -132,28 +132,6 @@ static int usage_error(const char *fmt, const char *arg)
 	fputs(" (see bootscope --help)\n", stderr);
 	return 2;
 }
-
-/* A file of the source tree, found from where this binary lives (build/
- * or build/san/), so `bootscope` works from any directory: the bundled
- * kernel, the lessons.  NULL if it is not there. */
-static const char *beside_binary(const char *name, char *buf, size_t cap)
-{
-	static const char *const up[] = { "", "../", "../../" };
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	char *dir = dirname(exe);
-	for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
-		snprintf(buf, cap, "%s/%s%s", dir, up[i], name);
-		if (access(buf, R_OK) == 0)
-			return buf;
-	}
-	return NULL;
-}
-
 
 /* A closed fd 0, 1 or 2 would be handed to the next open(): the kernel
  * file, a socket, and the report would be written into it.  So they are
@@ -272,7 +250,7 @@ int main(int argc, char **argv)
 	const char *qemu_args[MAX_QEMU_ARGS];
 	char smp[8];
 	int smp_given = 0;
-	int batch = 0, check = 0, profile = 0, json = 0, events = 1, c;
+	int batch = 0, check = 0, profile = 0, json = 0, events = 1, version = 0, c;
 	struct report_opts ro = { 0 };
 	const char *profile_out = NULL;
 	double timeout_s = 5, reply_s;
@@ -366,7 +344,7 @@ int main(int argc, char **argv)
 			gdb_opt = "--gdb-socket", gdb_socket = optarg;
 			break;
 		case 'h': usage(stdout); return finish_stdout("the help");
-		case 'V': printf("bootscope %s\n", BOOTSCOPE_VERSION); return finish_stdout("the version");
+		case 'V': version = 1; break;	/* after the loop: --qemu and --bios may follow it */
 		case ':': return usage_error("%s needs a value", argv[optind - 1]);
 		default: {
 			char shortopt[3] = { '-', (char)optopt, 0 };
@@ -375,6 +353,11 @@ int main(int argc, char **argv)
 					   optopt > 0 && optopt < 256 ? shortopt : argv[optind - 1]);
 		}
 		}
+	}
+	if (version) {
+		version_print(stdout, o.qemu ? o.qemu : board_default()->qemu, o.bios,
+			      board_default()->firmware_symbols);
+		return finish_stdout("the version");
 	}
 	if (argc - optind > 1)
 		return usage_error("one kernel at a time; got also \"%s\"", argv[optind + 1]);
@@ -395,19 +378,19 @@ int main(int argc, char **argv)
 				   "or give it to your own QEMU", o.qemu ? "--qemu" : smp_given ? "--smp" : "--qemu-arg");
 	if (optind < argc)
 		o.kernel = argv[optind];
-	else if (!o.attach && !(o.kernel = beside_binary("kernel.elf", kbuf, sizeof kbuf)))
+	else if (!o.attach && !(o.kernel = paths_find(PATHS_KERNEL, kbuf, sizeof kbuf)))
 		o.kernel = "build/kernel.elf";	/* not there: the message will say how to build it */
 	if (!uo.lessons)
-		uo.lessons = beside_binary("walkthrough/lessons.txt", lbuf, sizeof lbuf);
+		uo.lessons = paths_find(PATHS_LESSONS, lbuf, sizeof lbuf);
 	/* The boot's story but in the doctor's short runs and the profile
 	 * (each event's stop makes QEMU throw its translated code away,
 	 * which costs the profile ten times its run); instruction counts
 	 * wherever the plugin is. */
 	o.story = events && !check && !profile;
 	if (!o.attach)
-		o.plugin = beside_binary("bootscope-count.so", pbuf, sizeof pbuf);
+		o.plugin = paths_find(PATHS_PLUGIN, pbuf, sizeof pbuf);
 	if (profile && !o.plugin) {
-		fputs("bootscope: the counting plugin bootscope-count.so is not beside bootscope: build it with make\n",
+		fputs("bootscope: the counting plugin bootscope-count.so is neither beside bootscope nor in its lib/bootscope: build it with make\n",
 		      stderr);
 		return 1;
 	}

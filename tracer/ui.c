@@ -649,7 +649,7 @@ int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *ca
 	u.lang = o->lang ? o->lang : lesson_lang_default();
 	if (!o->lessons)
 		snprintf(u.lessons_error, sizeof u.lessons_error,
-			 "No lessons: walkthrough/lessons.txt was not found beside bootscope.");
+			 "No lessons: lessons.txt was found neither beside bootscope nor in its share/bootscope.");
 	else if (lesson_load(&u.lessons, o->lessons) < 0)
 		snprintf(u.lessons_error, sizeof u.lessons_error, "No lessons: %s", err_msg());
 	set_escdelay(25);
