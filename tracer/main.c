@@ -61,7 +61,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "Step through how a kernel boots on QEMU's %s machine (%s): the reset\n"
 	      "vector at 0x%" PRIx64 ", the SBI firmware, and the kernel.  KERNEL is an ELF file or\n"
-	      "a raw image (default: the bundled build/kernel.elf).\n"
+	      "a raw image (default: the bundled kernel, build/kernel.elf or, installed,\n"
+	      "share/bootscope/kernel.elf).\n"
 	      "\n"
 	      "  --batch               walk the boot without a screen and print a report\n"
 	      "  --check               the layout doctor: check the files, then run the\n"
@@ -108,7 +109,10 @@ static void usage(FILE *out)
 	      "                        s and n step it alone\n"
 	      "  --lang en|zh          the language of the lessons beside the code (default:\n"
 	      "                        from LANG; zh_CN.UTF-8 gives Chinese)\n"
-	      "  --lessons FILE        the lessons file (default: walkthrough/lessons.txt)\n"
+	      "  --lessons FILE        the lessons file (default: walkthrough/lessons.txt, or\n"
+	      "                        share/bootscope/lessons.txt where bootscope is installed)\n"
+	      "  --no-mouse            leave the mouse to the terminal (to select text); else a\n"
+	      "                        click selects the code or console panel, the wheel scrolls it\n"
 	      "  -h, --help            this text\n"
 	      "  -V, --version         the version\n"
 	      "\n"
@@ -219,7 +223,8 @@ int main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_TIMEOUT, OPT_BIOS, OPT_BIOS_SYMS, OPT_LOAD, OPT_SYMBOLS,
 	       OPT_ATTACH, OPT_QEMU, OPT_QEMU_ARG, OPT_GDB_PORT, OPT_BATCH, OPT_CHECK, OPT_LANG,
-	       OPT_LESSONS, OPT_REPLY_TIMEOUT, OPT_PROFILE, OPT_PROFILE_OUT, OPT_NO_EVENTS, OPT_AT, OPT_GDB_SOCKET, OPT_SMP };
+	       OPT_LESSONS, OPT_REPLY_TIMEOUT, OPT_PROFILE, OPT_PROFILE_OUT, OPT_NO_EVENTS, OPT_AT, OPT_GDB_SOCKET, OPT_SMP,
+	       OPT_NO_MOUSE };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "check", no_argument, NULL, OPT_CHECK },
@@ -242,6 +247,7 @@ int main(int argc, char **argv)
 		{ "gdb-port", optional_argument, NULL, OPT_GDB_PORT },
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "lessons", required_argument, NULL, OPT_LESSONS },
+		{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -338,6 +344,7 @@ int main(int argc, char **argv)
 			uo.lang = optarg;
 			break;
 		case OPT_LESSONS: uo.lessons = optarg; break;
+		case OPT_NO_MOUSE: uo.no_mouse = 1; break;
 		case OPT_GDB_SOCKET:
 			if (gdb_opt && strcmp(gdb_opt, "--gdb-socket"))
 				return usage_error("%s: choose one", "--gdb-port or --gdb-socket");
