@@ -64,9 +64,10 @@ GDBPORT  ?= $(shell expr `id -u` % 5000 + 25000)
 # The Debian 12 packages bootscope needs; `make deps` installs what is missing.
 DEBS := gcc make pkg-config python3 gcc-riscv64-unknown-elf qemu-system-misc opensbi \
         gdb-multiarch libncurses-dev libelf-dev libdw-dev binutils-dev \
-        binutils-multiarch-dev tmux clang libclang-rt-14-dev
+        binutils-multiarch-dev tmux clang libclang-rt-14-dev mandoc
 
-.PHONY: all kernel tracer run run-loader trace trace-gdb debug gdb check test bench fuzz deps clean help
+.PHONY: all kernel tracer run run-loader trace trace-gdb debug gdb check test bench fuzz deps clean help \
+        install uninstall
 .DEFAULT_GOAL := all
 
 all: kernel tracer
@@ -241,6 +242,64 @@ $(BUILD)/bench/bench_step: bench/bench_step.c $(BENCH_OBJ) | $(BUILD)/bench
 $(BUILD)/bench:
 	mkdir -p $@
 
+# ---- installing -------------------------------------------------------------
+# `make install PREFIX=/usr DESTDIR=/tmp/stage`, as every Debian tool does.
+# Where each file goes follows the FHS: the TCG plugin is an ELF object for
+# the host's architecture, so it is under lib/ (FHS 4.6: object files and
+# internal binaries), not share/; the bundled kernels are RISC-V images,
+# the same on every host, so with the lessons they are under share/ (4.11:
+# architecture-independent data).  bootscope finds both relative to its
+# own bin/ (tracer/paths.h), so a tree under DESTDIR, or moved, still works.
+PREFIX     ?= /usr/local
+DATADIR_REL := share/bootscope
+LIBDIR_REL  := lib/bootscope
+INSTALL    ?= install
+BINDIR     := $(DESTDIR)$(PREFIX)/bin
+DATADIR    := $(DESTDIR)$(PREFIX)/$(DATADIR_REL)
+PLUGINDIR  := $(DESTDIR)$(PREFIX)/$(LIBDIR_REL)
+MANDIR     := $(DESTDIR)$(PREFIX)/share/man/man1
+COMPDIR    := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+DOCDIR     := $(DESTDIR)$(PREFIX)/share/doc/bootscope
+DOC_FILES  := README.md
+WALK_FILES := $(wildcard walkthrough/*.md) walkthrough/lessons.txt
+EXAMPLE_FILES := $(wildcard walkthrough/examples/*)
+GDB_FILES  := $(wildcard gdbscripts/*.gdb)
+
+$(BUILD)/obj/paths.o: CFLAGS += -DBOOTSCOPE_DATADIR='"$(DATADIR_REL)"' -DBOOTSCOPE_LIBDIR='"$(LIBDIR_REL)"'
+$(BUILD)/obj/paths.o: Makefile
+# The version's one home is debian/changelog, as dpkg-buildpackage wants.
+VERSION := $(shell sed -n '1s/^bootscope .\([0-9][^ ]*\). .*/\1/p' debian/changelog)
+$(BUILD)/obj/version.o: CFLAGS += -DBOOTSCOPE_VERSION='"$(VERSION)"'
+$(BUILD)/obj/version.o: debian/changelog
+
+install: kernel $(BUILD)/bootscope $(PLUGIN)
+	$(call say,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)$(INSTALL) -d $(BINDIR) $(DATADIR) $(PLUGINDIR) $(MANDIR) $(COMPDIR) \
+		$(DOCDIR)/gdbscripts $(DOCDIR)/walkthrough/examples
+	$(Q)$(INSTALL) -m 755 $(BUILD)/bootscope $(BINDIR)/bootscope
+	$(Q)$(INSTALL) -m 644 $(PLUGIN) $(PLUGINDIR)/
+	$(Q)$(INSTALL) -m 644 build/kernel.elf build/os.bin walkthrough/lessons.txt $(DATADIR)/
+	$(Q)$(INSTALL) -m 644 man/bootscope.1 $(MANDIR)/bootscope.1
+	$(Q)$(INSTALL) -m 644 completions/bootscope $(COMPDIR)/bootscope
+	$(Q)$(INSTALL) -m 644 $(DOC_FILES) $(DOCDIR)/
+	$(Q)$(INSTALL) -m 644 $(GDB_FILES) $(DOCDIR)/gdbscripts/
+	$(Q)$(INSTALL) -m 644 $(WALK_FILES) $(DOCDIR)/walkthrough/
+	$(Q)$(INSTALL) -m 644 $(EXAMPLE_FILES) $(DOCDIR)/walkthrough/examples/
+
+# Every file install made, and the directories that are bootscope's own;
+# bin/, man1/ and the like are shared with other packages and stay.
+uninstall:
+	$(call say,RM,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(BINDIR)/bootscope $(PLUGINDIR)/bootscope-count.so \
+		$(DATADIR)/kernel.elf $(DATADIR)/os.bin $(DATADIR)/lessons.txt \
+		$(MANDIR)/bootscope.1 $(COMPDIR)/bootscope \
+		$(addprefix $(DOCDIR)/,$(notdir $(DOC_FILES))) \
+		$(addprefix $(DOCDIR)/gdbscripts/,$(notdir $(GDB_FILES))) \
+		$(addprefix $(DOCDIR)/walkthrough/,$(notdir $(WALK_FILES))) \
+		$(addprefix $(DOCDIR)/walkthrough/examples/,$(notdir $(EXAMPLE_FILES)))
+	$(Q)for d in $(DOCDIR)/walkthrough/examples $(DOCDIR)/walkthrough $(DOCDIR)/gdbscripts $(DOCDIR) \
+		$(DATADIR) $(PLUGINDIR); do [ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
+
 # ---- dependencies -----------------------------------------------------------
 deps:
 	@missing=$$(for p in $(DEBS); do \
@@ -269,5 +328,7 @@ help:
 	@echo "make test       run the whole test suite (also under ASan + UBSan)"
 	@echo "make bench      bootscope against gdb-multiarch, side by side (bench/RESULTS.md)"
 	@echo "make fuzz       run each libFuzzer target FUZZ_SECONDS (default 60)"
+	@echo "make install    install bootscope, its man page and completion (PREFIX=/usr/local, DESTDIR=)"
+	@echo "make uninstall  remove what make install put there (the same PREFIX and DESTDIR)"
 	@echo "make deps       install the Debian packages that are missing"
 	@echo "make clean      remove build/"

@@ -4,6 +4,7 @@
 
 #include <libgen.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,11 +25,18 @@ static const struct {
 	[PATHS_PLUGIN] = { "bootscope-count.so", BOOTSCOPE_LIBDIR "/bootscope-count.so" },
 };
 
+/* buf = dir/up/name if it can be read, without the up's ".." once the
+ * file is known to be there (the report shows the path). */
 static const char *paths_try(char *buf, size_t cap, const char *dir, const char *up, const char *name)
 {
+	char real[PATH_MAX];
 	int n = snprintf(buf, cap, "%s/%s%s", dir, up, name);
 
-	return n > 0 && (size_t)n < cap && access(buf, R_OK) == 0 ? buf : NULL;
+	if (n <= 0 || (size_t)n >= cap || access(buf, R_OK) != 0)
+		return NULL;
+	if (*up && realpath(buf, real) && strlen(real) < cap)
+		strcpy(buf, real);
+	return buf;
 }
 
 const char *paths_find(enum paths_file f, char *buf, size_t cap)
