@@ -67,7 +67,7 @@ DEBS := gcc make pkg-config python3 gcc-riscv64-unknown-elf qemu-system-misc ope
         binutils-multiarch-dev tmux clang libclang-rt-14-dev mandoc
 
 .PHONY: all kernel tracer run run-loader trace trace-gdb debug gdb check test bench fuzz deps clean help \
-        install uninstall
+        install uninstall deb test-deb deps-deb
 .DEFAULT_GOAL := all
 
 all: kernel tracer
@@ -106,7 +106,7 @@ build/kernel:
 # ---- host rules -------------------------------------------------------------
 $(BUILD)/obj/%.o: tracer/%.c | $(BUILD)/obj
 	$(call say,CC,$<)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/bootscope: $(TRACER_OBJ)
 	$(call say,LD,$@)
@@ -124,14 +124,15 @@ $(BUILD)/obj $(BUILD)/tests/unit:
 # ---- the QEMU plugin ----------------------------------------------------------
 # Loaded into QEMU, so never sanitized: one build, in build/, whatever SAN
 # says (a SAN=1 bootscope loads this same file).  Its qemu_plugin_* calls are
-# resolved against the QEMU binary that loads it.
+# resolved against the QEMU binary that loads it.  CPPFLAGS and LDFLAGS
+# still reach it, for the hardening dpkg-buildflags asks of a package.
 PLUGIN_CFLAGS := -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                  -Wmissing-prototypes -fPIC -shared -fvisibility=hidden
 
 $(PLUGIN): plugin/count.c plugin/qemu_plugin.h
 	@mkdir -p build
 	$(call say,CC,$@)
-	$(Q)$(CC) $(PLUGIN_CFLAGS) $< -o $@ -lpthread
+	$(Q)$(CC) $(CPPFLAGS) $(PLUGIN_CFLAGS) $(filter-out $(SANFLAGS),$(LDFLAGS)) $< -o $@ -lpthread
 
 # ---- running ----------------------------------------------------------------
 run: deps
@@ -300,18 +301,52 @@ uninstall:
 	$(Q)for d in $(DOCDIR)/walkthrough/examples $(DOCDIR)/walkthrough $(DOCDIR)/gdbscripts $(DOCDIR) \
 		$(DATADIR) $(PLUGINDIR); do [ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
 
+# ---- the Debian package ---------------------------------------------------------
+# dpkg-buildpackage in a copy of the tree under DEB_DIR, so its clean step
+# (make clean) never removes this tree's build/, and the .deb, .changes and
+# .buildinfo land in DEB_DIR rather than in this tree's parent.  debian/
+# says how: rules calls make kernel tracer, make install PREFIX=/usr.
+DEB_DIR  ?= build/deb
+DEB_SRC   = $(DEB_DIR)/bootscope-$(VERSION)
+# What building the package needs besides DEBS (Build-Depends in
+# debian/control); make deb installs what is missing.
+DEB_DEBS := debhelper dpkg-dev fakeroot lintian
+
+deb: deps-deb
+	$(call say,DEB,$(DEB_DIR))
+	$(Q)rm -rf $(DEB_SRC) && mkdir -p $(DEB_SRC)
+	$(Q)tar -c --exclude=./build --exclude=./.git . | tar -x -C $(DEB_SRC)
+	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b $(if $(V),,>../build.log 2>&1) || \
+	  { echo "make deb: dpkg-buildpackage failed; its output is in $(DEB_DIR)/build.log" >&2; \
+	    tail -20 ../build.log >&2; exit 1; }
+	@ls $(DEB_DIR)/bootscope_$(VERSION)_*.deb
+
+# Builds the package in a temporary directory and checks it: contents,
+# dependencies, lintian, the packaged bootscope run.  Slow (see
+# tests/deb/package.sh), so not part of make test.
+test-deb: deps-deb
+	@$(MAKE) --no-print-directory kernel tracer
+	@bash tests/run build deb
+
 # ---- dependencies -----------------------------------------------------------
-deps:
-	@missing=$$(for p in $(DEBS); do \
+# install_missing LIST: apt-get install the packages of LIST that are not
+# installed (through sudo when not root).
+install_missing = missing=$$(for p in $(1); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
 	  done); \
 	if [ -n "$$missing" ]; then \
 	  sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
-	  echo "make deps: installing" $$missing; \
+	  echo "make $@: installing" $$missing; \
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null || \
-	  { echo "make deps: could not install $$missing; install them with apt-get and try again" >&2; exit 1; }; \
+	  { echo "make $@: could not install $$missing; install them with apt-get and try again" >&2; exit 1; }; \
 	fi
+
+deps:
+	@$(call install_missing,$(DEBS))
+
+deps-deb:
+	@$(call install_missing,$(DEBS) $(DEB_DEBS))
 
 clean:
 	rm -rf build
@@ -330,5 +365,7 @@ help:
 	@echo "make fuzz       run each libFuzzer target FUZZ_SECONDS (default 60)"
 	@echo "make install    install bootscope, its man page and completion (PREFIX=/usr/local, DESTDIR=)"
 	@echo "make uninstall  remove what make install put there (the same PREFIX and DESTDIR)"
+	@echo "make deb        build a Debian package: build/deb/bootscope_VERSION_ARCH.deb"
+	@echo "make test-deb   build the package and check it with lintian (slow: not in make test)"
 	@echo "make deps       install the Debian packages that are missing"
 	@echo "make clean      remove build/"
