@@ -64,7 +64,7 @@ GDBPORT  ?= $(shell expr `id -u` % 5000 + 25000)
 # The Debian 12 packages bootscope needs; `make deps` installs what is missing.
 DEBS := gcc make pkg-config python3 gcc-riscv64-unknown-elf qemu-system-misc opensbi \
         gdb-multiarch libncurses-dev libelf-dev libdw-dev binutils-dev \
-        binutils-multiarch-dev tmux clang libclang-rt-14-dev mandoc
+        binutils-multiarch-dev tmux clang libclang-rt-14-dev mandoc groff-base man-db
 
 .PHONY: all kernel tracer run run-loader trace trace-gdb debug gdb check test bench fuzz deps clean help \
         install uninstall deb test-deb deps-deb
