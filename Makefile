@@ -64,9 +64,10 @@ GDBPORT  ?= $(shell expr `id -u` % 5000 + 25000)
 # The Debian 12 packages bootscope needs; `make deps` installs what is missing.
 DEBS := gcc make pkg-config python3 gcc-riscv64-unknown-elf qemu-system-misc opensbi \
         gdb-multiarch libncurses-dev libelf-dev libdw-dev binutils-dev \
-        binutils-multiarch-dev tmux clang libclang-rt-14-dev
+        binutils-multiarch-dev tmux clang libclang-rt-14-dev mandoc groff-base man-db
 
-.PHONY: all kernel tracer run run-loader trace trace-gdb debug gdb check test bench fuzz deps clean help
+.PHONY: all kernel tracer run run-loader trace trace-gdb debug gdb check test bench fuzz deps clean help \
+        install uninstall deb test-deb deps-deb
 .DEFAULT_GOAL := all
 
 all: kernel tracer
@@ -105,7 +106,7 @@ build/kernel:
 # ---- host rules -------------------------------------------------------------
 $(BUILD)/obj/%.o: tracer/%.c | $(BUILD)/obj
 	$(call say,CC,$<)
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/bootscope: $(TRACER_OBJ)
 	$(call say,LD,$@)
@@ -123,14 +124,15 @@ $(BUILD)/obj $(BUILD)/tests/unit:
 # ---- the QEMU plugin ----------------------------------------------------------
 # Loaded into QEMU, so never sanitized: one build, in build/, whatever SAN
 # says (a SAN=1 bootscope loads this same file).  Its qemu_plugin_* calls are
-# resolved against the QEMU binary that loads it.
+# resolved against the QEMU binary that loads it.  CPPFLAGS and LDFLAGS
+# still reach it, for the hardening dpkg-buildflags asks of a package.
 PLUGIN_CFLAGS := -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                  -Wmissing-prototypes -fPIC -shared -fvisibility=hidden
 
 $(PLUGIN): plugin/count.c plugin/qemu_plugin.h
 	@mkdir -p build
 	$(call say,CC,$@)
-	$(Q)$(CC) $(PLUGIN_CFLAGS) $< -o $@ -lpthread
+	$(Q)$(CC) $(CPPFLAGS) $(PLUGIN_CFLAGS) $(filter-out $(SANFLAGS),$(LDFLAGS)) $< -o $@ -lpthread
 
 # ---- running ----------------------------------------------------------------
 run: deps
@@ -241,18 +243,110 @@ $(BUILD)/bench/bench_step: bench/bench_step.c $(BENCH_OBJ) | $(BUILD)/bench
 $(BUILD)/bench:
 	mkdir -p $@
 
+# ---- installing -------------------------------------------------------------
+# `make install PREFIX=/usr DESTDIR=/tmp/stage`, as every Debian tool does.
+# Where each file goes follows the FHS: the TCG plugin is an ELF object for
+# the host's architecture, so it is under lib/ (FHS 4.6: object files and
+# internal binaries), not share/; the bundled kernels are RISC-V images,
+# the same on every host, so with the lessons they are under share/ (4.11:
+# architecture-independent data).  bootscope finds both relative to its
+# own bin/ (tracer/paths.h), so a tree under DESTDIR, or moved, still works.
+PREFIX     ?= /usr/local
+DATADIR_REL := share/bootscope
+LIBDIR_REL  := lib/bootscope
+INSTALL    ?= install
+BINDIR     := $(DESTDIR)$(PREFIX)/bin
+DATADIR    := $(DESTDIR)$(PREFIX)/$(DATADIR_REL)
+PLUGINDIR  := $(DESTDIR)$(PREFIX)/$(LIBDIR_REL)
+MANDIR     := $(DESTDIR)$(PREFIX)/share/man/man1
+COMPDIR    := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+DOCDIR     := $(DESTDIR)$(PREFIX)/share/doc/bootscope
+DOC_FILES  := README.md
+WALK_FILES := $(wildcard walkthrough/*.md) walkthrough/lessons.txt
+EXAMPLE_FILES := $(wildcard walkthrough/examples/*)
+GDB_FILES  := $(wildcard gdbscripts/*.gdb)
+
+$(BUILD)/obj/paths.o: CFLAGS += -DBOOTSCOPE_DATADIR='"$(DATADIR_REL)"' -DBOOTSCOPE_LIBDIR='"$(LIBDIR_REL)"'
+$(BUILD)/obj/paths.o: Makefile
+# The version's one home is debian/changelog, as dpkg-buildpackage wants.
+VERSION := $(shell sed -n '1s/^bootscope .\([0-9][^ ]*\). .*/\1/p' debian/changelog)
+$(BUILD)/obj/version.o: CFLAGS += -DBOOTSCOPE_VERSION='"$(VERSION)"'
+$(BUILD)/obj/version.o: debian/changelog
+
+install: kernel $(BUILD)/bootscope $(PLUGIN)
+	$(call say,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)$(INSTALL) -d $(BINDIR) $(DATADIR) $(PLUGINDIR) $(MANDIR) $(COMPDIR) \
+		$(DOCDIR)/gdbscripts $(DOCDIR)/walkthrough/examples
+	$(Q)$(INSTALL) -m 755 $(BUILD)/bootscope $(BINDIR)/bootscope
+	$(Q)$(INSTALL) -m 644 $(PLUGIN) $(PLUGINDIR)/
+	$(Q)$(INSTALL) -m 644 build/kernel.elf build/os.bin walkthrough/lessons.txt $(DATADIR)/
+	$(Q)$(INSTALL) -m 644 man/bootscope.1 $(MANDIR)/bootscope.1
+	$(Q)$(INSTALL) -m 644 completions/bootscope $(COMPDIR)/bootscope
+	$(Q)$(INSTALL) -m 644 $(DOC_FILES) $(DOCDIR)/
+	$(Q)$(INSTALL) -m 644 $(GDB_FILES) $(DOCDIR)/gdbscripts/
+	$(Q)$(INSTALL) -m 644 $(WALK_FILES) $(DOCDIR)/walkthrough/
+	$(Q)$(INSTALL) -m 644 $(EXAMPLE_FILES) $(DOCDIR)/walkthrough/examples/
+
+# Every file install made, and the directories that are bootscope's own;
+# bin/, man1/ and the like are shared with other packages and stay.
+uninstall:
+	$(call say,RM,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(BINDIR)/bootscope $(PLUGINDIR)/bootscope-count.so \
+		$(DATADIR)/kernel.elf $(DATADIR)/os.bin $(DATADIR)/lessons.txt \
+		$(MANDIR)/bootscope.1 $(COMPDIR)/bootscope \
+		$(addprefix $(DOCDIR)/,$(notdir $(DOC_FILES))) \
+		$(addprefix $(DOCDIR)/gdbscripts/,$(notdir $(GDB_FILES))) \
+		$(addprefix $(DOCDIR)/walkthrough/,$(notdir $(WALK_FILES))) \
+		$(addprefix $(DOCDIR)/walkthrough/examples/,$(notdir $(EXAMPLE_FILES)))
+	$(Q)for d in $(DOCDIR)/walkthrough/examples $(DOCDIR)/walkthrough $(DOCDIR)/gdbscripts $(DOCDIR) \
+		$(DATADIR) $(PLUGINDIR); do [ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
+
+# ---- the Debian package ---------------------------------------------------------
+# dpkg-buildpackage in a copy of the tree under DEB_DIR, so its clean step
+# (make clean) never removes this tree's build/, and the .deb, .changes and
+# .buildinfo land in DEB_DIR rather than in this tree's parent.  debian/
+# says how: rules calls make kernel tracer, make install PREFIX=/usr.
+DEB_DIR  ?= build/deb
+DEB_SRC   = $(DEB_DIR)/bootscope-$(VERSION)
+# What building the package needs besides DEBS (Build-Depends in
+# debian/control); make deb installs what is missing.
+DEB_DEBS := debhelper dpkg-dev fakeroot lintian
+
+deb: deps-deb
+	$(call say,DEB,$(DEB_DIR))
+	$(Q)rm -rf $(DEB_SRC) && mkdir -p $(DEB_SRC)
+	$(Q)tar -c --exclude=./build --exclude=./.git . | tar -x -C $(DEB_SRC)
+	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b $(if $(V),,>../build.log 2>&1) || \
+	  { echo "make deb: dpkg-buildpackage failed; its output is in $(DEB_DIR)/build.log" >&2; \
+	    tail -20 ../build.log >&2; exit 1; }
+	@ls $(DEB_DIR)/bootscope_$(VERSION)_*.deb
+
+# Builds the package in a temporary directory and checks it: contents,
+# dependencies, lintian, the packaged bootscope run.  Slow (see
+# tests/deb/package.sh), so not part of make test.
+test-deb: deps-deb
+	@$(MAKE) --no-print-directory kernel tracer
+	@bash tests/run build deb
+
 # ---- dependencies -----------------------------------------------------------
-deps:
-	@missing=$$(for p in $(DEBS); do \
+# install_missing LIST: apt-get install the packages of LIST that are not
+# installed (through sudo when not root).
+install_missing = missing=$$(for p in $(1); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
 	  done); \
 	if [ -n "$$missing" ]; then \
 	  sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
-	  echo "make deps: installing" $$missing; \
+	  echo "make $@: installing" $$missing; \
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null || \
-	  { echo "make deps: could not install $$missing; install them with apt-get and try again" >&2; exit 1; }; \
+	  { echo "make $@: could not install $$missing; install them with apt-get and try again" >&2; exit 1; }; \
 	fi
+
+deps:
+	@$(call install_missing,$(DEBS))
+
+deps-deb:
+	@$(call install_missing,$(DEBS) $(DEB_DEBS))
 
 clean:
 	rm -rf build
@@ -269,5 +363,9 @@ help:
 	@echo "make test       run the whole test suite (also under ASan + UBSan)"
 	@echo "make bench      bootscope against gdb-multiarch, side by side (bench/RESULTS.md)"
 	@echo "make fuzz       run each libFuzzer target FUZZ_SECONDS (default 60)"
+	@echo "make install    install bootscope, its man page and completion (PREFIX=/usr/local, DESTDIR=)"
+	@echo "make uninstall  remove what make install put there (the same PREFIX and DESTDIR)"
+	@echo "make deb        build a Debian package: build/deb/bootscope_VERSION_ARCH.deb"
+	@echo "make test-deb   build the package and check it with lintian (slow: not in make test)"
 	@echo "make deps       install the Debian packages that are missing"
 	@echo "make clean      remove build/"

@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -29,13 +28,14 @@
 #include "bytes.h"
 #include "doctor.h"
 #include "err.h"
+#include "paths.h"
 #include "profile_report.h"
 #include "report.h"
 #include "session.h"
 #include "sig.h"
 #include "ui.h"
+#include "version.h"
 
-#define BOOTSCOPE_VERSION "0.1"
 #define MAX_QEMU_ARGS 64
 
 static volatile sig_atomic_t main_cancel;
@@ -61,7 +61,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "Step through how a kernel boots on QEMU's %s machine (%s): the reset\n"
 	      "vector at 0x%" PRIx64 ", the SBI firmware, and the kernel.  KERNEL is an ELF file or\n"
-	      "a raw image (default: the bundled build/kernel.elf).\n"
+	      "a raw image (default: the bundled kernel, build/kernel.elf or, installed,\n"
+	      "share/bootscope/kernel.elf).\n"
 	      "\n"
 	      "  --batch               walk the boot without a screen and print a report\n"
 	      "  --check               the layout doctor: check the files, then run the\n"
@@ -108,7 +109,10 @@ static void usage(FILE *out)
 	      "                        s and n step it alone\n"
 	      "  --lang en|zh          the language of the lessons beside the code (default:\n"
 	      "                        from LANG; zh_CN.UTF-8 gives Chinese)\n"
-	      "  --lessons FILE        the lessons file (default: walkthrough/lessons.txt)\n"
+	      "  --lessons FILE        the lessons file (default: walkthrough/lessons.txt, or\n"
+	      "                        share/bootscope/lessons.txt where bootscope is installed)\n"
+	      "  --no-mouse            leave the mouse to the terminal (to select text); else a\n"
+	      "                        click selects the code or console panel, the wheel scrolls it\n"
 	      "  -h, --help            this text\n"
 	      "  -V, --version         the version\n"
 	      "\n"
@@ -132,28 +136,6 @@ static int usage_error(const char *fmt, const char *arg)
 	fputs(" (see bootscope --help)\n", stderr);
 	return 2;
 }
-
-/* A file of the source tree, found from where this binary lives (build/
- * or build/san/), so `bootscope` works from any directory: the bundled
- * kernel, the lessons.  NULL if it is not there. */
-static const char *beside_binary(const char *name, char *buf, size_t cap)
-{
-	static const char *const up[] = { "", "../", "../../" };
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	char *dir = dirname(exe);
-	for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
-		snprintf(buf, cap, "%s/%s%s", dir, up[i], name);
-		if (access(buf, R_OK) == 0)
-			return buf;
-	}
-	return NULL;
-}
-
 
 /* A closed fd 0, 1 or 2 would be handed to the next open(): the kernel
  * file, a socket, and the report would be written into it.  So they are
@@ -241,7 +223,8 @@ int main(int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_TIMEOUT, OPT_BIOS, OPT_BIOS_SYMS, OPT_LOAD, OPT_SYMBOLS,
 	       OPT_ATTACH, OPT_QEMU, OPT_QEMU_ARG, OPT_GDB_PORT, OPT_BATCH, OPT_CHECK, OPT_LANG,
-	       OPT_LESSONS, OPT_REPLY_TIMEOUT, OPT_PROFILE, OPT_PROFILE_OUT, OPT_NO_EVENTS, OPT_AT, OPT_GDB_SOCKET, OPT_SMP };
+	       OPT_LESSONS, OPT_REPLY_TIMEOUT, OPT_PROFILE, OPT_PROFILE_OUT, OPT_NO_EVENTS, OPT_AT, OPT_GDB_SOCKET, OPT_SMP,
+	       OPT_NO_MOUSE };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "check", no_argument, NULL, OPT_CHECK },
@@ -264,6 +247,7 @@ int main(int argc, char **argv)
 		{ "gdb-port", optional_argument, NULL, OPT_GDB_PORT },
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "lessons", required_argument, NULL, OPT_LESSONS },
+		{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -272,7 +256,7 @@ int main(int argc, char **argv)
 	const char *qemu_args[MAX_QEMU_ARGS];
 	char smp[8];
 	int smp_given = 0;
-	int batch = 0, check = 0, profile = 0, json = 0, events = 1, c;
+	int batch = 0, check = 0, profile = 0, json = 0, events = 1, version = 0, c;
 	struct report_opts ro = { 0 };
 	const char *profile_out = NULL;
 	double timeout_s = 5, reply_s;
@@ -360,13 +344,14 @@ int main(int argc, char **argv)
 			uo.lang = optarg;
 			break;
 		case OPT_LESSONS: uo.lessons = optarg; break;
+		case OPT_NO_MOUSE: uo.no_mouse = 1; break;
 		case OPT_GDB_SOCKET:
 			if (gdb_opt && strcmp(gdb_opt, "--gdb-socket"))
 				return usage_error("%s: choose one", "--gdb-port or --gdb-socket");
 			gdb_opt = "--gdb-socket", gdb_socket = optarg;
 			break;
 		case 'h': usage(stdout); return finish_stdout("the help");
-		case 'V': printf("bootscope %s\n", BOOTSCOPE_VERSION); return finish_stdout("the version");
+		case 'V': version = 1; break;	/* after the loop: --qemu and --bios may follow it */
 		case ':': return usage_error("%s needs a value", argv[optind - 1]);
 		default: {
 			char shortopt[3] = { '-', (char)optopt, 0 };
@@ -375,6 +360,11 @@ int main(int argc, char **argv)
 					   optopt > 0 && optopt < 256 ? shortopt : argv[optind - 1]);
 		}
 		}
+	}
+	if (version) {
+		version_print(stdout, o.qemu ? o.qemu : board_default()->qemu, o.bios,
+			      board_default()->firmware_symbols);
+		return finish_stdout("the version");
 	}
 	if (argc - optind > 1)
 		return usage_error("one kernel at a time; got also \"%s\"", argv[optind + 1]);
@@ -395,19 +385,19 @@ int main(int argc, char **argv)
 				   "or give it to your own QEMU", o.qemu ? "--qemu" : smp_given ? "--smp" : "--qemu-arg");
 	if (optind < argc)
 		o.kernel = argv[optind];
-	else if (!o.attach && !(o.kernel = beside_binary("kernel.elf", kbuf, sizeof kbuf)))
+	else if (!o.attach && !(o.kernel = paths_find(PATHS_KERNEL, kbuf, sizeof kbuf)))
 		o.kernel = "build/kernel.elf";	/* not there: the message will say how to build it */
 	if (!uo.lessons)
-		uo.lessons = beside_binary("walkthrough/lessons.txt", lbuf, sizeof lbuf);
+		uo.lessons = paths_find(PATHS_LESSONS, lbuf, sizeof lbuf);
 	/* The boot's story but in the doctor's short runs and the profile
 	 * (each event's stop makes QEMU throw its translated code away,
 	 * which costs the profile ten times its run); instruction counts
 	 * wherever the plugin is. */
 	o.story = events && !check && !profile;
 	if (!o.attach)
-		o.plugin = beside_binary("bootscope-count.so", pbuf, sizeof pbuf);
+		o.plugin = paths_find(PATHS_PLUGIN, pbuf, sizeof pbuf);
 	if (profile && !o.plugin) {
-		fputs("bootscope: the counting plugin bootscope-count.so is not beside bootscope: build it with make\n",
+		fputs("bootscope: the counting plugin bootscope-count.so is neither beside bootscope nor in its lib/bootscope: build it with make\n",
 		      stderr);
 		return 1;
 	}

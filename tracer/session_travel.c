@@ -303,7 +303,7 @@ int session_travel_to(struct session *s, uint64_t target)
 		return err_set("the CPU is running: stop it first");
 	if (session_insns(s, &now) < 0)
 		return err_set("going back needs the instruction count, which needs the counting plugin (%s)",
-			       s->opts.plugin ? "it did not load" : "not found beside bootscope");
+			       s->opts.plugin ? "it did not load" : "not found");
 	if (target > s->travel.live_end)
 		return err_set("instruction %" PRIu64 " has not been reached yet (the boot has come to %" PRIu64 ")",
 			       target, s->travel.live_end);

@@ -35,7 +35,7 @@ static const int ui_signals[] = { SIGWINCH, SIGCHLD };
 
 /* What puts the terminal back without curses, for a crash (sig.h):
  * endwin's work that matters, as this terminal spells it. */
-static void leave_escape(void)
+static void leave_escape(int mouse)
 {
 	static const char *const caps[] = { "sgr0", "rmkx", "cnorm", "rmcup" };
 	char buf[128] = "";
@@ -53,6 +53,10 @@ static void leave_escape(void)
 		memcpy(buf + n, v, k + 1);
 		n += k;
 	}
+	/* Mouse reports off, as endwin does: else a shell after a crash gets
+	 * escape sequences for every click. */
+	if (mouse && n + sizeof UI_MOUSE_OFF <= sizeof buf)
+		memcpy(buf + n, UI_MOUSE_OFF, sizeof UI_MOUSE_OFF);
 	sig_crash_screen(buf);
 }
 
@@ -289,17 +293,6 @@ static int refuse(struct ui_screen *u, int ch)
 	return 0;
 }
 
-static void scroll_panel(struct ui_screen *u, int lines)
-{
-	if (u->focus == UI_FOCUS_CODE) {
-		ui_code_scroll(u, lines);
-	} else {
-		u->console_scroll -= lines;
-		if (u->console_scroll < 0)
-			u->console_scroll = 0;
-	}
-}
-
 /* Returns 1 to quit. */
 static int key(struct ui_screen *u, int ch)
 {
@@ -309,6 +302,10 @@ static int key(struct ui_screen *u, int ch)
 	int page = focused->h > 3 ? focused->h - 2 : 1;
 	int rc = 0;
 
+	if (ch == KEY_MOUSE) {	/* the panels' clicks and wheel; elsewhere none */
+		ui_mouse_event(u);
+		return 0;
+	}
 	if (u->mode == UI_MODE_PROMPT) {
 		prompt_key(u, ch);
 		return 0;
@@ -471,10 +468,10 @@ static int key(struct ui_screen *u, int ch)
 	case '\t':
 		u->focus = (u->focus + 1) % UI_FOCUS_COUNT;
 		break;
-	case KEY_UP: scroll_panel(u, -1); break;
-	case KEY_DOWN: scroll_panel(u, 1); break;
-	case KEY_PPAGE: scroll_panel(u, -page); break;
-	case KEY_NPAGE: scroll_panel(u, page); break;
+	case KEY_UP: ui_screen_scroll(u, u->focus, -1); break;
+	case KEY_DOWN: ui_screen_scroll(u, u->focus, 1); break;
+	case KEY_PPAGE: ui_screen_scroll(u, u->focus, -page); break;
+	case KEY_NPAGE: ui_screen_scroll(u, u->focus, page); break;
 	case 'q':
 		return 1;
 	case KEY_RESIZE:
@@ -661,7 +658,7 @@ int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *ca
 	u.lang = o->lang ? o->lang : lesson_lang_default();
 	if (!o->lessons)
 		snprintf(u.lessons_error, sizeof u.lessons_error,
-			 "No lessons: walkthrough/lessons.txt was not found beside bootscope.");
+			 "No lessons: lessons.txt was found neither beside bootscope nor in its share/bootscope.");
 	else if (lesson_load(&u.lessons, o->lessons) < 0)
 		snprintf(u.lessons_error, sizeof u.lessons_error, "No lessons: %s", err_msg());
 	set_escdelay(25);
@@ -672,7 +669,8 @@ int ui_run(struct session *s, const struct ui_opts *o, volatile sig_atomic_t *ca
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	setup_colors(&u);
-	leave_escape();
+	u.mouse = !o->no_mouse && ui_mouse_start();
+	leave_escape(u.mouse);
 	resize(&u);
 
 	if (o->proxy) {

@@ -21,6 +21,7 @@ struct ui_opts {
 	const char *lessons;	/* walkthrough/lessons.txt, or NULL */
 	const char *lang;	/* "en" or "zh"; NULL: from the locale */
 	struct proxy *proxy;	/* listening for the user's gdb (--gdb-port, --gdb-socket), or NULL */
+	int no_mouse;		/* --no-mouse: the terminal keeps its own clicks (selecting text) */
 };
 
 /* Before anything starts: is there a terminal, and is it big enough?

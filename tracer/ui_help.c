@@ -22,10 +22,10 @@ static const char *const help_lines[] = {
 	"  r         restart from the reset vector",
 	"  h  H      the next hart (Nh: hart N); let the others run while one steps",
 	"  Ctrl-C    stop the running guest",
-	"  Up/Down PgUp/PgDn  scroll the focused panel; Tab: code or console",
+	"  Up/Down PgUp/PgDn  scroll the focused panel; Tab or a click: which",
+	"            one (code, console); the wheel scrolls the panel under it",
 	"  .  l      put the pc back in view; show or hide the lesson (--lang)",
 	"  ?         this help             q   quit",
-	"",
 	"Any key closes this help.",
 };
 

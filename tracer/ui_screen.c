@@ -121,3 +121,14 @@ void ui_screen_title(const struct ui_screen *u, const struct ui_rect *r, const c
 	snprintf(buf, sizeof buf, "%s%s", title, focused ? " *" : "");
 	ui_screen_put(r->y, r->x, r->w, ui_screen_attr(u, UI_C_TITLE), buf, 1);
 }
+
+void ui_screen_scroll(struct ui_screen *u, enum ui_focus panel, int lines)
+{
+	if (panel == UI_FOCUS_CODE) {
+		ui_code_scroll(u, lines);
+	} else {
+		u->console_scroll -= lines;
+		if (u->console_scroll < 0)
+			u->console_scroll = 0;
+	}
+}

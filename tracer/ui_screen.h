@@ -35,6 +35,7 @@ struct ui_screen {
 	struct session *s;
 	int color;		/* colours in use (not NO_COLOR, terminal has them) */
 	int utf8;		/* arrows and blocks can be drawn */
+	int mouse;		/* clicks and the wheel are reported */
 	int rows, cols;
 	int too_small;
 	struct ui_rect stages, where, map, harts, code, lesson, regs, csrs, console, status;
@@ -101,6 +102,17 @@ void ui_screen_put(int y, int x, int w, attr_t attr, const char *text, int pad);
 /* The UTF-8 character at p: its display columns (2 for Chinese), and its
  * length in *bytes.  A stray byte counts as one column, one byte. */
 int ui_screen_char(const char *p, size_t *bytes);
+
+/* Scroll the code or console panel by lines (down if positive). */
+void ui_screen_scroll(struct ui_screen *u, enum ui_focus panel, int lines);
+
+/* ui_mouse.c: ask the terminal for clicks and the wheel (1 if it gives
+ * them), and act on the one getch() said KEY_MOUSE for. */
+int ui_mouse_start(void);
+void ui_mouse_event(struct ui_screen *u);
+/* What turns the terminal's mouse reports off again (xterm's 1000 mode,
+ * which ncurses turns on), for a crash that cannot call endwin(). */
+#define UI_MOUSE_OFF "\033[?1000l"
 
 /* A panel heading in the panel's first row. */
 void ui_screen_title(const struct ui_screen *u, const struct ui_rect *r, const char *title, int focused);
