@@ -140,6 +140,7 @@ struct arch {
 	const char *name;		/* "riscv64" */
 	const char *tdesc_arch;		/* what target.xml says: "riscv:rv64" */
 	const char *toolchain;		/* the cross-tool prefix for hints: "riscv64-unknown-elf-" */
+	const char *mode_key;		/* what a report calls the mode: "priv" (M, S, U), "mode" (real, long) */
 
 	const struct arch_reg *regs;	/* display order */
 	size_t nregs;

@@ -325,6 +325,7 @@ static void rv_call_result(const struct arch_regs *at_call, const struct arch_re
 const struct arch arch_riscv64 = {
 	.name = "riscv64",
 	.tdesc_arch = "riscv:rv64",
+	.mode_key = "priv",
 	.toolchain = "riscv64-unknown-elf-",
 	.regs = rv_regs,
 	.nregs = RV_NREGS,

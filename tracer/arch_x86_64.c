@@ -26,7 +26,7 @@ static const struct arch_reg x86_regs[X86_NREGS] = {
 	[X86_R8 + 7] = { "r15", "r15", ARCH_REG_GENERAL, 0 },
 	[X86_RIP] = { "rip", "rip", ARCH_REG_GENERAL, 0 },
 	[X86_EFLAGS] = { "eflags", "eflags", ARCH_REG_GENERAL, 0 },
-	[X86_CS] = { "cs", "cs", ARCH_REG_MODE, 0 },
+	[X86_CS] = { "cs", "cs", ARCH_REG_SYSTEM, 0 },
 	[X86_SS] = { "ss", "ss", ARCH_REG_SYSTEM, 0 },
 	[X86_DS] = { "ds", "ds", ARCH_REG_SYSTEM, 0 },
 	[X86_ES] = { "es", "es", ARCH_REG_SYSTEM, 0 },
@@ -34,11 +34,11 @@ static const struct arch_reg x86_regs[X86_NREGS] = {
 	[X86_GS] = { "gs", "gs", ARCH_REG_SYSTEM, 0 },
 	[X86_FS_BASE] = { "fs_base", "fs_base", ARCH_REG_SYSTEM, 1 },
 	[X86_GS_BASE] = { "gs_base", "gs_base", ARCH_REG_SYSTEM, 1 },
-	[X86_CR0] = { "cr0", "cr0", ARCH_REG_MODE, 0 },
+	[X86_CR0] = { "cr0", "cr0", ARCH_REG_SYSTEM, 0 },
 	[X86_CR2] = { "cr2", "cr2", ARCH_REG_SYSTEM, 0 },
 	[X86_CR3] = { "cr3", "cr3", ARCH_REG_SYSTEM, 0 },
 	[X86_CR4] = { "cr4", "cr4", ARCH_REG_SYSTEM, 0 },
-	[X86_EFER] = { "efer", "efer", ARCH_REG_MODE, 0 },
+	[X86_EFER] = { "efer", "efer", ARCH_REG_SYSTEM, 0 },
 };
 
 /* What the pc is computed from, and the mode. */
@@ -289,6 +289,7 @@ static int x86_plain(const uint8_t *b, size_t n, const struct arch_regs *r, stru
 const struct arch arch_x86_64 = {
 	.name = "x86_64",
 	.tdesc_arch = "i386:x86-64",
+	.mode_key = "mode",
 	.toolchain = "",
 	.regs = x86_regs,
 	.nregs = X86_NREGS,

@@ -42,6 +42,7 @@ struct board {
 	uint64_t ram_default;		/* RAM when -m does not say */
 	uint64_t reset_vector;		/* the pc at power-on */
 	int disk;			/* the kernel goes to QEMU as a disk image (-drive), not -kernel */
+	int bios_unnamed;		/* QEMU has no "-bios default" here: its own BIOS is no -bios */
 	uint64_t vga_text;		/* the VGA text buffer to show as a console (80x25), or 0 */
 	const char *kernel_help;	/* what to give as the kernel, for messages */
 

@@ -113,7 +113,8 @@ static void pc_check_layout(struct doctor *d, const struct image *img, int no_fi
 	(void)ram;
 }
 
-static const char *const pc_machine[] = { "-machine", "pc", "-nographic", NULL };
+/* No network card: its boot ROM (iPXE) would add a second of BIOS. */
+static const char *const pc_machine[] = { "-machine", "pc", "-nographic", "-nic", "none", NULL };
 
 const struct board board_pc = {
 	.name = "pc",
@@ -125,6 +126,7 @@ const struct board board_pc = {
 	.ram_default = RAM_DEFAULT,
 	.reset_vector = BOARD_PC_RESET,
 	.disk = 1,
+	.bios_unnamed = 1,
 	.vga_text = BOARD_PC_VGA_TEXT,
 	.kernel_help = "a disk image with a boot sector, e.g. build/x86_64/disk.img after make "
 		       "(its ELF as --symbols build/x86_64/kernel.elf)",

@@ -93,10 +93,13 @@ static void disasm_memory_error(int status, bfd_vma addr, struct disassemble_inf
 
 /* Forget the auipc/lui pairing: the RISC-V printer keeps it in a
  * private_data it allocates on first use, and allocates a fresh one when it
- * finds NULL. */
+ * finds NULL.  The x86 printer leaves private_data pointing into the stack
+ * of its call. */
 static void disasm_forget(struct disasm *d)
 {
-	free(d->info.private_data);
+	/* Only RISC-V's: the x86 printer points it at its own stack. */
+	if (d->info.arch == bfd_arch_riscv)
+		free(d->info.private_data);
 	d->info.private_data = NULL;
 	d->have_next = 0;
 }

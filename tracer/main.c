@@ -93,6 +93,9 @@ static void usage(FILE *out)
 	      "                        .bin when an .elf of the same name is there)\n"
 	      "  --load ADDR           where a raw image goes, e.g. --load 0x%" PRIx64 "\n"
 	      "  --symbols ELF         symbols for a raw image: build/os.bin --symbols build/kernel.elf\n"
+	      "  --board virt|pc       the machine: RISC-V virt (default), or the x86 PC booting\n"
+	      "                        a disk image (found by itself: an ELF's machine, a boot\n"
+	      "                        sector's 0x55AA): build/x86_64/disk.img --symbols build/x86_64/kernel.elf\n"
 	      "  --attach ENDPOINT     use a QEMU you started with -s -S: --attach localhost:1234\n"
 	      "                        or --attach unix:/tmp/gdb.sock; it is never restarted or killed\n"
 	      "  --gdb-port[=PORT]     serve a gdbstub for your own gdb-multiarch on 127.0.0.1\n"
@@ -224,7 +227,7 @@ int main(int argc, char **argv)
 	enum { OPT_JSON = 256, OPT_TIMEOUT, OPT_BIOS, OPT_BIOS_SYMS, OPT_LOAD, OPT_SYMBOLS,
 	       OPT_ATTACH, OPT_QEMU, OPT_QEMU_ARG, OPT_GDB_PORT, OPT_BATCH, OPT_CHECK, OPT_LANG,
 	       OPT_LESSONS, OPT_REPLY_TIMEOUT, OPT_PROFILE, OPT_PROFILE_OUT, OPT_NO_EVENTS, OPT_AT, OPT_GDB_SOCKET, OPT_SMP,
-	       OPT_NO_MOUSE };
+	       OPT_NO_MOUSE, OPT_BOARD };
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "check", no_argument, NULL, OPT_CHECK },
@@ -240,6 +243,7 @@ int main(int argc, char **argv)
 		{ "bios-symbols", required_argument, NULL, OPT_BIOS_SYMS },
 		{ "load", required_argument, NULL, OPT_LOAD },
 		{ "symbols", required_argument, NULL, OPT_SYMBOLS },
+		{ "board", required_argument, NULL, OPT_BOARD },
 		{ "attach", required_argument, NULL, OPT_ATTACH },
 		{ "qemu", required_argument, NULL, OPT_QEMU },
 		{ "qemu-arg", required_argument, NULL, OPT_QEMU_ARG },
@@ -260,7 +264,7 @@ int main(int argc, char **argv)
 	struct report_opts ro = { 0 };
 	const char *profile_out = NULL;
 	double timeout_s = 5, reply_s;
-	char kbuf[PATH_MAX], lbuf[PATH_MAX], pbuf[PATH_MAX];
+	char kbuf[PATH_MAX], sbuf[PATH_MAX], lbuf[PATH_MAX], pbuf[PATH_MAX];
 	struct ui_opts uo = { 0 };
 	struct proxy proxy;
 	const char *gdb_opt = NULL, *gdb_socket = NULL;	/* the option that asked for the proxy */
@@ -307,6 +311,10 @@ int main(int argc, char **argv)
 			o.load_addr_set = 1;
 			break;
 		case OPT_SYMBOLS: o.symbols = optarg; break;
+		case OPT_BOARD:
+			if (!(o.board = board_named(optarg)))
+				return usage_error("--board wants virt or pc, not \"%s\"", optarg);
+			break;
 		case OPT_ATTACH: o.attach = optarg; break;
 		case OPT_QEMU: o.qemu = optarg; break;
 		case OPT_SMP:
@@ -385,8 +393,18 @@ int main(int argc, char **argv)
 				   "or give it to your own QEMU", o.qemu ? "--qemu" : smp_given ? "--smp" : "--qemu-arg");
 	if (optind < argc)
 		o.kernel = argv[optind];
-	else if (!o.attach && !(o.kernel = paths_find(PATHS_KERNEL, kbuf, sizeof kbuf)))
+	else if (o.board == board_named("pc") && !o.attach) {
+		/* The bundled PC kernel: its disk, and its ELF for symbols. */
+		if (!(o.kernel = paths_find(PATHS_PC_DISK, kbuf, sizeof kbuf)))
+			o.kernel = "build/x86_64/disk.img";
+		if (!o.symbols)
+			o.symbols = paths_find(PATHS_PC_ELF, sbuf, sizeof sbuf);
+	} else if (!o.attach && !(o.kernel = paths_find(PATHS_KERNEL, kbuf, sizeof kbuf)))
 		o.kernel = "build/kernel.elf";	/* not there: the message will say how to build it */
+	/* The machine a kernel is for, when not told: an ELF says, and so
+	 * does a boot sector's signature (board.h). */
+	if (!o.board)
+		o.board = board_for_file(o.kernel, o.symbols);
 	if (!uo.lessons)
 		uo.lessons = paths_find(PATHS_LESSONS, lbuf, sizeof lbuf);
 	/* The boot's story but in the doctor's short runs and the profile

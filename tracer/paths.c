@@ -23,6 +23,8 @@ static const struct {
 	[PATHS_KERNEL] = { "kernel.elf", BOOTSCOPE_DATADIR "/kernel.elf" },
 	[PATHS_LESSONS] = { "walkthrough/lessons.txt", BOOTSCOPE_DATADIR "/lessons.txt" },
 	[PATHS_PLUGIN] = { "bootscope-count.so", BOOTSCOPE_LIBDIR "/bootscope-count.so" },
+	[PATHS_PC_DISK] = { "x86_64/disk.img", BOOTSCOPE_DATADIR "/x86_64/disk.img" },
+	[PATHS_PC_ELF] = { "x86_64/kernel.elf", BOOTSCOPE_DATADIR "/x86_64/kernel.elf" },
 };
 
 /* buf = dir/up/name if it can be read, without the up's ".." once the

@@ -21,6 +21,8 @@ enum paths_file {
 	PATHS_KERNEL,	/* the bundled kernel's ELF */
 	PATHS_LESSONS,	/* the lessons the screen shows */
 	PATHS_PLUGIN,	/* the QEMU plugin that counts instructions */
+	PATHS_PC_DISK,	/* the bundled PC kernel's disk image */
+	PATHS_PC_ELF,	/* ... and its ELF, for symbols */
 };
 
 /* The file's path in buf, or NULL if neither home has it. */

@@ -386,7 +386,8 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 	for (size_t i = 0; i < nfixed; i++)
 		ARG(fixed[i]);
 	ARG("-gdb"), ARG(gdb);
-	ARG("-bios"), ARG(o->bios ? o->bios : "default");
+	if (o->bios)
+		ARG("-bios"), ARG(o->bios);
 	if (o->kernel)
 		ARG("-kernel"), ARG(o->kernel);
 	if (loader)

@@ -25,7 +25,7 @@
 struct qemu_opts {
 	const char *qemu;          /* binary: a path, or a name found in PATH */
 	const char *const *machine; /* the board's machine arguments, NULL-terminated */
-	const char *bios;          /* "default", "none" or a firmware file; NULL: "default" */
+	const char *bios;          /* "default", "none" or a firmware file; NULL: no -bios at all */
 	const char *kernel;        /* -kernel FILE (ELF or raw image), or NULL */
 	const char *drive;         /* a raw disk image to boot from (-drive), or NULL */
 	const char *loader_file;   /* -device loader,file=F,addr=A (raw images), or NULL */

@@ -168,7 +168,7 @@ static void print_stop_json(FILE *out, const struct session *s, const struct wal
 	fprintf(out, ", \"entry\": \"0x%" PRIx64 "\", ", r->entry);
 	if (s->nharts > 1)
 		fprintf(out, "\"hart\": %d, ", r->hart);
-	json_field(out, "priv", r->mode);
+	json_field(out, a->mode_key, r->mode);
 	fputs(", ", out);
 	json_field(out, "section", r->section);
 	fputs(", ", out);

@@ -206,7 +206,8 @@ static int start(struct session *s, const struct session_opts *o)
 	if (!endpoint) {
 		s->qemu_opts = (struct qemu_opts){
 			.qemu = o->qemu ? o->qemu : s->board->qemu, .machine = s->board->machine,
-			.bios = o->bios, .kernel = load.qemu_kernel, .drive = load.disk,
+			.bios = s->board->bios_unnamed && o->bios && strcmp(o->bios, "default") == 0 ? NULL : o->bios,
+			.kernel = load.qemu_kernel, .drive = load.disk,
 			.loader_file = load.loader, .loader_addr = load.loader_addr,
 			.extra = o->qemu_args, .nextra = o->nqemu_args,
 			.plugin = o->plugin,

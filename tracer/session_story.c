@@ -237,7 +237,8 @@ int session_story_begin(struct session *s)
 		if (!img->nsections && scan(s, img, img->lo, img->hi) < 0)	/* a raw image */
 			return -1;
 	}
-	qsort(st->points, st->npoints, sizeof *st->points, by_addr);
+	if (st->npoints)
+		qsort(st->points, st->npoints, sizeof *st->points, by_addr);
 	/* A big kernel may have more of the story's instructions than the
 	 * breakpoints kept (the user's need room too), and a stub may have no
 	 * hardware breakpoints: then the boot goes on without its story,

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "arch.h"
 #include "arch_riscv64.h"
+#include "arch_x86_64.h"
 #include "event.h"
 #include "tdesc.h"
 
@@ -19,7 +20,8 @@ static void test_choice(void)
 {
 	CHECK(arch_for("riscv:rv64") == &arch_riscv64);
 	CHECK(arch_for("riscv:rv32") == NULL);
-	CHECK(arch_for("i386:x86-64") == NULL);
+	CHECK(arch_for("i386:x86-64") == &arch_x86_64);
+	CHECK(arch_for("i386") == NULL);
 	CHECK(arch_for("") == NULL && arch_for(NULL) == NULL);
 	CHECK(strstr(arch_known(), "riscv:rv64") != NULL);
 }
