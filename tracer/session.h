@@ -65,6 +65,8 @@ struct session_opts {
 #define SESSION_BP_GDB		8u	/* a gdb's, through bootscope (session_gdb.c) */
 #define SESSION_STEP_CHUNK 256	/* a counted step runs in chunks of this many */
 #define SESSION_MEM_MAX 256	/* bytes of the memory view */
+#define SESSION_VGA_COLS 80
+#define SESSION_VGA_ROWS 25
 
 /* The boot's story (session_story.c). */
 #define SESSION_STORY_VECTORS 40
@@ -233,6 +235,10 @@ struct session {
 	int view_code;			/* fetch the code around the pc at each stop */
 	int view_stale;			/* ... and the stop since has not been fetched */
 	struct session_mem mem;
+	/* The board's VGA text screen as the last stop left it: 80x25 cells
+	 * of character and attribute (board.h's vga_text). */
+	uint8_t vga[SESSION_VGA_COLS * SESSION_VGA_ROWS * 2];
+	int vga_ok;
 
 	char *console;			/* what the guest printed */
 	size_t console_len;

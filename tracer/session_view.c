@@ -38,12 +38,16 @@ const struct code_line *session_insn_cached(struct session *s, uint64_t addr)
 static void clip(const struct stage *st, uint64_t addr, uint64_t before, uint64_t after,
 		 uint64_t *lo, uint64_t *hi)
 {
+	uint64_t slo = 0, shi = UINT64_MAX;
+
+	if (st)
+		stage_range_at(st, addr, &slo, &shi);
 	*lo = addr >= before ? addr - before : 0;
 	*hi = addr + after < addr ? UINT64_MAX : addr + after;
-	if (st && *lo < st->lo)
-		*lo = st->lo;
-	if (st && *hi > st->hi)
-		*hi = st->hi;
+	if (*lo < slo)
+		*lo = slo;
+	if (*hi > shi)
+		*hi = shi;
 }
 
 static void fetch_code(struct session *s, uint64_t addr)
@@ -71,6 +75,15 @@ static void fetch_memory(struct session *s)
 		snprintf(m->error, sizeof m->error, "%s", err_msg());
 }
 
+/* The VGA text screen, where the board has one: what a PC kernel writes
+ * to 0xb8000 shows there, not on the serial console. */
+static void fetch_vga(struct session *s)
+{
+	s->vga_ok = target_mem_read(&s->target, s->board->vga_text, s->vga, sizeof s->vga) == 0;
+	if (!s->vga_ok)
+		err_clear();
+}
+
 void session_view_fetch(struct session *s)
 {
 	s->view_stale = 1;
@@ -85,6 +98,8 @@ void session_view_update(struct session *s)
 		fetch_code(s, session_pc(s));
 	if (s->mem.on)
 		fetch_memory(s);
+	if (s->board->vga_text)
+		fetch_vga(s);
 	session_harts_read(s);
 }
 

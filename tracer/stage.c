@@ -74,6 +74,17 @@ const struct stage *stage_of(const struct stage_model *m, uint64_t addr)
 	return NULL;
 }
 
+void stage_range_at(const struct stage *s, uint64_t addr, uint64_t *lo, uint64_t *hi)
+{
+	*lo = s->lo;
+	*hi = s->hi;
+	for (int k = 0; k < s->nalso; k++)
+		if (addr >= s->also[k].lo && addr < s->also[k].hi) {
+			*lo = s->also[k].lo;
+			*hi = s->also[k].hi;
+		}
+}
+
 const struct stage *stage_next(const struct stage_model *m, const struct stage *s)
 {
 	int i = s ? s->number : 0;

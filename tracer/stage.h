@@ -98,6 +98,10 @@ void stage_add_region(struct stage_model *m, const char *label, uint64_t lo, uin
 /* The stage an address is in, or NULL. */
 const struct stage *stage_of(const struct stage_model *m, uint64_t addr);
 
+/* The range of s that holds addr into *lo, *hi: [s->lo, s->hi) or one
+ * of s->also, or [s->lo, s->hi) if none does. */
+void stage_range_at(const struct stage *s, uint64_t addr, uint64_t *lo, uint64_t *hi);
+
 /* The stage after s (the first one for NULL), or NULL. */
 const struct stage *stage_next(const struct stage_model *m, const struct stage *s);
 

@@ -27,7 +27,10 @@ static int lines_before(struct ui_screen *u, uint64_t addr, uint64_t *out, int n
 
 	/* Never reach below the start of the pc's stage: what lies before a
 	 * stage's first instruction is another image, or nothing at all. */
-	uint64_t floor = st ? st->lo : 0;
+	uint64_t floor = 0, ceiling;
+
+	if (st)
+		stage_range_at(st, addr, &floor, &ceiling);
 
 	if (addr <= floor)
 		return 0;

@@ -1,4 +1,5 @@
-/* ui_console: what the guest printed, newest at the bottom; scrollable. */
+/* ui_console: what the guest printed, newest at the bottom; scrollable.
+ * On a board with a VGA text screen, its rows in use come first. */
 #include <stdio.h>
 #include <string.h>
 
@@ -60,10 +61,63 @@ static void console_line(const char *text, size_t len, char *line, size_t cap)
 	line[k] = '\0';
 }
 
+/* The VGA text screen's rows that hold anything, into the top of the
+ * panel: at most half of it, the last rows written kept (a kernel that
+ * fills the screen scrolls).  Returns the rows used, its title's too. */
+static int vga_draw(struct ui_screen *u, const struct ui_rect *r)
+{
+	const struct session *s = u->s;
+	int first = -1, last = -1, room = (r->h - 1) / 2;
+
+	if (!s->vga_ok || room < 2)
+		return 0;
+	for (int y = 0; y < SESSION_VGA_ROWS; y++)
+		for (int x = 0; x < SESSION_VGA_COLS; x++) {
+			uint8_t c = s->vga[2 * (y * SESSION_VGA_COLS + x)];
+
+			if (c != ' ' && c != 0) {
+				if (first < 0)
+					first = y;
+				last = y;
+			}
+		}
+	if (first < 0)
+		return 0;
+	if (last - first + 1 > room - 1)
+		first = last - (room - 1) + 1;
+	char title[64];
+
+	snprintf(title, sizeof title, " VGA text 0x%llx", (unsigned long long)s->board->vga_text);
+	ui_screen_title(u, r, title, 0);
+	int y = r->y + 1;
+	for (int row = first; row <= last; row++) {
+		char text[SESSION_VGA_COLS + 1], line[512];
+		int n = 0;
+
+		/* Code page 437's printable ASCII as itself; the rest (boxes,
+		 * accents) as text.h escapes it. */
+		for (int x = 0; x < SESSION_VGA_COLS; x++) {
+			uint8_t c = s->vga[2 * (row * SESSION_VGA_COLS + x)];
+
+			text[n++] = c == 0 ? ' ' : (char)c;
+		}
+		while (n > 0 && text[n - 1] == ' ')
+			n--;
+		console_line(text, (size_t)n, line, sizeof line);
+		ui_screen_put(y++, r->x, r->w, A_BOLD, line, 1);
+	}
+	return y - r->y;
+}
+
 void ui_console_draw(struct ui_screen *u)
 {
 	const struct session *s = u->s;
-	const struct ui_rect *r = &u->console;
+	struct ui_rect below = u->console;
+	int used = vga_draw(u, &u->console);
+
+	below.y += used;
+	below.h -= used;
+	const struct ui_rect *r = &below;
 	int rows = r->h - 1;
 	const char *text = s->console ? s->console : "";
 	size_t len = s->console_len;
