@@ -152,6 +152,10 @@ struct arch {
 	const size_t *pc_regs;
 	size_t npc_regs;
 	void (*derive)(struct arch_regs *r);
+	/* How people write the pc besides its address, where the CPU has
+	 * another way (x86 real mode: "f000:fff0"): into buf, or "" (NULL:
+	 * never). */
+	void (*pc_text)(const struct arch_regs *r, char *buf, size_t cap);
 
 	unsigned insn_align;		/* every instruction starts at a multiple */
 	unsigned insn_max;		/* the longest instruction, in bytes */

@@ -74,6 +74,15 @@ static void x86_derive(struct arch_regs *r)
 	r->v[X86_PC] = r->ok[X86_PC] ? arch_x86_64_linear_pc(r->v[X86_RIP], r->v[X86_CS], r->v[X86_CR0]) : 0;
 }
 
+/* Real mode's segment:offset, as the BIOS and the boot sector's listing
+ * name their addresses. */
+static void x86_pc_text(const struct arch_regs *r, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	if (r->ok[X86_CR0] && r->ok[X86_CS] && r->ok[X86_RIP] && !(r->v[X86_CR0] & X86_CR0_PE))
+		snprintf(buf, cap, "%04" PRIx64 ":%04" PRIx64, r->v[X86_CS] & 0xffff, r->v[X86_RIP] & 0xffff);
+}
+
 static void x86_mode_of(const struct arch_regs *r, struct arch_mode *out)
 {
 	if (!r->ok[X86_CR0] || !r->ok[X86_EFER] || !r->ok[X86_CS]) {
@@ -298,6 +307,7 @@ const struct arch arch_x86_64 = {
 	.pc_regs = x86_pc_regs,
 	.npc_regs = 3,
 	.derive = x86_derive,
+	.pc_text = x86_pc_text,
 	.insn_align = 1,
 	.insn_max = 15,
 	.bp_kind = 1,

@@ -23,7 +23,15 @@ void ui_where_draw(struct ui_screen *u)
 		const char *base = strrchr(file, '/');
 		snprintf(line, sizeof line, "  %s:%d", base ? base + 1 : file, lineno);
 	}
-	snprintf(buf, sizeof buf, " pc 0x%" PRIx64 "  %s  %s%s  %s%s", pc,
+	char other[32] = "";
+
+	if (s->arch->pc_text)
+		s->arch->pc_text(&s->regs, other + 2, sizeof other - 3);
+	if (other[2]) {	/* " (f000:fff0)" */
+		memcpy(other, " (", 2);
+		strcat(other, ")");
+	}
+	snprintf(buf, sizeof buf, " pc 0x%" PRIx64 "%s  %s  %s%s  %s%s", pc, other,
 		 s->stage ? s->stage->image_name : "outside every image", sec ? sec : "unknown", range, sym, line);
 	ui_screen_put(u->where.y, 0, u->where.w, A_BOLD, buf, 1);
 }

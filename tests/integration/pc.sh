@@ -1,0 +1,70 @@
+# The PC board: QEMU's x86 PC from the reset vector through SeaBIOS to the
+# boot sector, on the real qemu-system-x86_64 and its gdbstub.  The disk
+# here is the least a BIOS boots: a boot sector that loops on itself.
+. "$TOP/tests/lib/check.sh"
+. "$TOP/tests/lib/engine.sh"
+
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+
+# jmp . (0xeb 0xfe), zeros, and the signature at 510.
+disk=$tmp/loop.img
+{ printf '\353\376'; head -c 508 /dev/zero; printf '\125\252'; } >"$disk"
+
+# ---- the stages, found by the file's signature alone -----------------------
+bs 30 --batch --json --timeout 1 "$disk"
+printf '%s\n' "$out" >"$tmp/pc.json"
+check_eq "a boot sector's disk: --batch --json exits 0" "$rc" 0
+check_eq "...three stages, each entered in real mode where the PC puts it" \
+	"$(json "$tmp/pc.json" '" ".join("%d/%s/%s" % (s["number"], s["entry"], s["mode"]) for s in d["stages"])')" \
+	"1/0xfffffff0/real 2/0xfe05b/real 3/0x7c00/real"
+check_eq "...the names of the stages" "$(json "$tmp/pc.json" '[s["name"] for s in d["stages"]]')" \
+	"['reset vector', 'BIOS', 'boot sector']"
+check_eq "...at reset, cs:ip is f000:fff0" \
+	"$(json "$tmp/pc.json" 'd["stages"][0]["registers"]["cs"] + ":" + d["stages"][0]["registers"]["rip"]')" \
+	"0xf000:0xfff0"
+check_eq "...the reset vector's instruction: the far jump into the BIOS" \
+	"$(json "$tmp/pc.json" 'd["stages"][0]["instruction"]')" 'ljmp   $0xf000,$0xe05b'
+check_eq "...at the boot sector, dl is the boot drive (0x80, the first disk)" \
+	"$(json "$tmp/pc.json" 'hex(int(d["stages"][2]["registers"]["rdx"], 16) & 0xff)')" "0x80"
+check_match "...the SeaBIOS banner on the serial console" "$(json "$tmp/pc.json" 'd["console"]')" 'SeaBIOS \(version'
+check_match "...and it is still in the boot sector's loop when the time is up" \
+	"$(json "$tmp/pc.json" 'd["end"]')" 'still running after 1\.0 s: stopped at 0x7c00'
+check_clean "pc, batch"
+
+# ---- the same stops as gdb-multiarch sees them -------------------------------
+qemu-system-x86_64 -machine pc -nographic -nic none -monitor none -serial null -S \
+	-gdb "unix:$tmp/q.sock,server=on,wait=off" -drive "format=raw,file=$disk" </dev/null >/dev/null 2>&1 &
+qpid=$!
+wait_for_file "$tmp/q.sock" 5
+timeout -k 2 30 gdb-multiarch -batch -nx -ex "target remote $tmp/q.sock" -ex 'info registers rip cs eflags cr0' \
+	-ex 'hbreak *0x7c00' -ex continue -ex 'echo ==\n' -ex 'info registers rip cs rdx rsp eflags cr0' -ex kill \
+	>"$tmp/gdb.out" 2>&1
+kill $qpid 2>/dev/null
+wait $qpid 2>/dev/null
+# g REG N: REG's value in gdb's Nth block of registers (at reset, at 0x7c00).
+g() { awk -v r="$1" -v n="$2" '/^==$/ { b++ } $1 == r && b + 1 == n { print $2; exit }' "$tmp/gdb.out"; }
+b() { json "$tmp/pc.json" "hex(int(d['stages'][$1]['registers']['$2'], 16))"; }
+for r in rip cs eflags cr0; do
+	check_eq "at reset, $r as gdb-multiarch reads it" "$(b 0 $r)" "$(g $r 1)"
+done
+for r in rip cs rdx rsp eflags cr0; do
+	check_eq "at the boot sector, $r as gdb-multiarch reads it" "$(b 2 $r)" "$(g $r 2)"
+done
+
+# ---- real-mode code reads as objdump -m i8086 reads it ---------------------------
+printf '\352\133\340\000\360' >"$tmp/reset.bin"	# the bytes at 0xfffffff0: ljmp $0xf000,$0xe05b
+want=$(objdump -D -b binary -m i8086 "$tmp/reset.bin" | awk -F'\t' '/^ +0:/ { print $3 }' | tr -s ' ')
+check_eq "the reset vector's instruction is objdump -m i8086's" \
+	"$(json "$tmp/pc.json" 'd["stages"][0]["instruction"]' | tr -s ' ')" "$want"
+
+# ---- what it refuses -------------------------------------------------------
+bs 10 --batch --board pc "$KERNEL"
+check_eq "--board pc with an ELF: refused" "$rc" 1
+check_match "...saying the PC boots from a disk" "$err" \
+	'^bootscope: .*kernel.elf is an ELF, and the pc board boots from a disk: give a disk image with a boot sector'
+bs 10 --batch --board vax "$disk"
+check_eq "--board vax: a usage error" "$rc" 2
+check_match "...saying which boards there are" "$err" '^bootscope: --board wants virt or pc, not "vax"'
+check_clean "pc, refused"
+
+check_done
