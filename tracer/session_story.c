@@ -92,12 +92,15 @@ static int scan(struct session *s, const struct image *img, uint64_t lo, uint64_
 		while (n > 0 && image_read(img, at, b, n) < 0)
 			n--;
 		len = n ? a->insn_len(b, n) : 0;
-		if (len == 0 || len > n)
+		if (len > n || (len == 0 && a->insn_align != 1))
 			break;
-		a->story(b, len, &what);
-		if (what.kind != ARCH_STORY_NONE && add_point(&s->story, at, len, &what) < 0)
+		/* Lengths the bytes alone do not tell (x86: they depend on the
+		 * mode): every byte is tried as a start.  One inside another
+		 * instruction costs a breakpoint that never fires. */
+		a->story(b, len ? len : n, &what);
+		if (what.kind != ARCH_STORY_NONE && add_point(&s->story, at, len ? len : 1, &what) < 0)
 			return -1;
-		at += len;
+		at += len ? len : 1;
 	}
 	return 0;
 }

@@ -57,6 +57,31 @@ want=$(objdump -D -b binary -m i8086 "$tmp/reset.bin" | awk -F'\t' '/^ +0:/ { pr
 check_eq "the reset vector's instruction is objdump -m i8086's" \
 	"$(json "$tmp/pc.json" 'd["stages"][0]["instruction"]' | tr -s ' ')" "$want"
 
+# ---- the switch to protected mode is an event of the boot ------------------
+cat >"$tmp/pe.S" <<'EOF'
+	.code16
+	.globl _start
+_start:
+	cli
+	movl	%cr0, %eax
+	orl	$1, %eax
+	movl	%eax, %cr0	# at 0x7c08: PE, and the CPU is in protected mode
+1:	jmp	1b
+	.org	510
+	.byte	0x55, 0xaa
+EOF
+as --32 -o "$tmp/pe.o" "$tmp/pe.S" && ld -m elf_i386 -Ttext=0x7c00 -e _start -o "$tmp/pe.elf" "$tmp/pe.o" &&
+	objcopy -O binary "$tmp/pe.elf" "$tmp/pe.img"
+bs 30 --batch --json --timeout 1 "$tmp/pe.img"
+printf '%s\n' "$out" >"$tmp/pe.json"
+check_eq "a boot sector that sets cr0.PE: exits 0" "$rc" 0
+check_eq "...its mov to cr0 is an event: real to protected mode, cr0 0x10 to 0x11" \
+	"$(json "$tmp/pe.json" '[(e["pc"], e["from"], e["to"], e["register"], e["old"], e["value"]) for e in d["events"] if e["kind"] == "sysreg"]')" \
+	"[('0x7c08', 'real', 'protected', 'cr0', '0x10', '0x11')]"
+check_eq "...counted: three instructions after the boot sector's first" \
+	"$(json "$tmp/pe.json" '[e["insn"] for e in d["events"] if e["kind"] == "sysreg"][0] - [e["insn"] for e in d["events"] if e["kind"] == "stage" and e["stage"] == 3][0]')" 3
+check_clean "pc, protected mode"
+
 # ---- what it refuses -------------------------------------------------------
 bs 10 --batch --board pc "$KERNEL"
 check_eq "--board pc with an ELF: refused" "$rc" 1
