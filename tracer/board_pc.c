@@ -105,14 +105,6 @@ static uint64_t pc_kernel_addr(int no_firmware)
 	return BOARD_PC_BOOT_SECTOR;
 }
 
-static void pc_check_layout(struct doctor *d, const struct image *img, int no_firmware, uint64_t ram)
-{
-	(void)d;
-	(void)img;
-	(void)no_firmware;
-	(void)ram;
-}
-
 /* No network card: its boot ROM (iPXE) would add a second of BIOS. */
 static const char *const pc_machine[] = { "-machine", "pc", "-nographic", "-nic", "none", NULL };
 
@@ -132,5 +124,5 @@ const struct board board_pc = {
 		       "(its ELF as --symbols build/x86_64/kernel.elf)",
 	.kernel_addr = pc_kernel_addr,
 	.discover = pc_discover,
-	.check_layout = pc_check_layout,
+	.check_layout = board_pc_check_layout,
 };

@@ -18,4 +18,9 @@ extern const struct board board_pc;
  * goes (0 if it could not be read). */
 void board_pc_build(struct stage_model *m, uint64_t bios_entry, const struct board_boot *b);
 
+struct doctor;
+
+/* The doctor's layout checks (board_pc_doctor.c). */
+void board_pc_check_layout(struct doctor *d, const struct image *img, int no_firmware, uint64_t ram);
+
 #endif

@@ -39,10 +39,14 @@ const char *doctor_symbol(const struct image *img, uint64_t addr, char *buf, siz
 	return buf;
 }
 
-/* A raw image against the ELF it should have been made from. */
+/* A raw image against the ELF it should have been made from.  A disk
+ * (the PC's) goes where the BIOS puts it whatever its ELF says, which the
+ * board checks, and is padded to whole sectors or longer. */
 static void check_stale(struct doctor *d, const char *raw_path, const struct image *elf, uint64_t load,
-			const struct arch *a, uint64_t ram)
+			const struct board *b, uint64_t ram)
 {
+	const struct arch *a = b->arch;
+
 	struct image *raw;
 	uint8_t *want;
 	char sym[128];
@@ -51,7 +55,7 @@ static void check_stale(struct doctor *d, const char *raw_path, const struct ima
 		doctor_add(d, "file", "check the path", "%s", err_msg());
 		return;
 	}
-	if (elf->lo != load)
+	if (elf->lo != load && !b->disk)
 		doctor_add(d, "load", "load it where it is linked: --load 0x<its first address>",
 		    "%s is loaded at 0x%" PRIx64 " but its ELF is linked at 0x%" PRIx64,
 		    raw_path, load, elf->lo);
@@ -73,7 +77,7 @@ static void check_stale(struct doctor *d, const char *raw_path, const struct ima
 		}
 	}
 	/* objcopy leaves .bss out, so the raw image may be shorter; never longer. */
-	if (raw->nbytes > want_len)
+	if (raw->nbytes > want_len && !b->disk)
 		doctor_add(d, "stale", "rebuild it with objcopy from the current ELF",
 		    "%s is %zu bytes but %s loads only %" PRIu64 ": they do not belong together",
 		    raw_path, raw->nbytes, elf->path, want_len);
@@ -141,7 +145,7 @@ int doctor_static(struct doctor *d, const struct session_opts *o, const struct b
 				return 1;
 			}
 		} else {
-			check_stale(d, o->kernel, img, load, b->arch, ram);
+			check_stale(d, o->kernel, img, load, b, ram);
 		}
 	}
 	b->check_layout(d, img, no_fw, ram);

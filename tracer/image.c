@@ -161,7 +161,7 @@ static int image_is_elf(const uint8_t *p, size_t n)
 }
 
 /* What an ELF header says, checked against the file's size before libelf
- * sees it.  Only a little-endian ELF64 gets this far. */
+ * sees it.  Only a little-endian ELF64 for RISC-V or x86-64 gets this far. */
 static int image_check_header(const char *name, const uint8_t *p, size_t n)
 {
 	uint64_t phoff, shoff, phnum, shnum, phent, shent;
@@ -170,10 +170,10 @@ static int image_check_header(const char *name, const uint8_t *p, size_t n)
 	if (n < EI_NIDENT + 4)
 		return err_set("%s is truncated: it ends inside its ELF header; rebuild it or copy it again", name);
 	machine = p[EI_DATA] == ELFDATA2MSB ? (unsigned)(p[18] << 8 | p[19]) : (unsigned)bytes_le(p + 18, 2);
-	if (machine != EM_RISCV)
-		return err_set("%s is an ELF for %s (machine %u), not RISC-V: build your kernel with a riscv64 toolchain (riscv64-unknown-elf-gcc)",
+	if (machine != EM_RISCV && machine != EM_X86_64)
+		return err_set("%s is an ELF for %s (machine %u), not RISC-V or x86-64: build your kernel with a riscv64 toolchain (riscv64-unknown-elf-gcc)",
 			       name, image_machine_name(machine), machine);
-	if (p[EI_CLASS] == ELFCLASS32)
+	if (p[EI_CLASS] == ELFCLASS32 && machine == EM_RISCV)
 		return err_set("%s is a 32-bit RISC-V ELF, but bootscope traces rv64 (qemu-system-riscv64): build it with -march=rv64gc -mabi=lp64d", name);
 	if (p[EI_CLASS] != ELFCLASS64 || p[EI_DATA] != ELFDATA2LSB)
 		return err_set("%s has a corrupt ELF header (class %u, data %u): rebuild it", name, p[EI_CLASS], p[EI_DATA]);

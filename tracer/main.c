@@ -202,7 +202,7 @@ static int run_check(const struct session_opts *o, int json, int timeout_ms)
 {
 	struct doctor d;
 	struct session s;
-	const struct board *b = board_default();
+	const struct board *b = o->board ? o->board : board_default();
 	int fatal = doctor_static(&d, o, b, qemu_ram_size(o->qemu_args, o->nqemu_args, b->ram_default));
 
 	if (!fatal && !main_cancel) {

@@ -54,7 +54,7 @@ check "rv32.elf builds" build_spin rv32.elf rv32i ilp32
 expect "missing kernel" 1 "$tmp/nope\.elf.*(No such file|not found).*: .*give" 3000 --batch "$tmp/nope.elf"
 expect "a directory" 1 "$tmp/kdir.*[Ii]s a directory.*: give" 3000 --batch "$tmp/kdir"
 expect "an empty file" 1 "$tmp/empty\.elf is empty" 3000 --batch "$tmp/empty.elf"
-expect "/bin/ls" 1 '/bin/ls .*not RISC-V' 3000 --batch /bin/ls
+expect "/bin/ls" 1 '/bin/ls is an ELF, and the pc board boots from a disk: give a disk image' 3000 --batch /bin/ls
 expect "a 32-bit RISC-V ELF" 1 "rv32\.elf is a 32-bit RISC-V ELF.*rv64" 3000 --batch "$tmp/rv32.elf"
 # A raw image larger than the machine's RAM is refused by its size, unread
 # (sparse: 4 GiB of nothing, which reading would take many seconds).

@@ -70,7 +70,7 @@ _start:
 	.org	510
 	.byte	0x55, 0xaa
 EOF
-as --32 -o "$tmp/pe.o" "$tmp/pe.S" && ld -m elf_i386 -Ttext=0x7c00 -e _start -o "$tmp/pe.elf" "$tmp/pe.o" &&
+as --64 -o "$tmp/pe.o" "$tmp/pe.S" && ld -N -m elf_x86_64 -Ttext=0x7c00 -e _start -o "$tmp/pe.elf" "$tmp/pe.o" &&
 	objcopy -O binary "$tmp/pe.elf" "$tmp/pe.img"
 bs 30 --batch --json --timeout 1 "$tmp/pe.img"
 printf '%s\n' "$out" >"$tmp/pe.json"
@@ -81,6 +81,34 @@ check_eq "...its mov to cr0 is an event: real to protected mode, cr0 0x10 to 0x1
 check_eq "...counted: three instructions after the boot sector's first" \
 	"$(json "$tmp/pe.json" '[e["insn"] for e in d["events"] if e["kind"] == "sysreg"][0] - [e["insn"] for e in d["events"] if e["kind"] == "stage" and e["stage"] == 3][0]')" 3
 check_clean "pc, protected mode"
+
+# ---- the doctor on broken disks -------------------------------------------------
+head -c 400 /dev/zero >"$tmp/short.img"
+bs 10 --check --board pc "$tmp/short.img"
+check_eq "--check, a disk shorter than a sector: a finding, exit 1" "$rc" 1
+check_match "...it says so" "$out" '^signature: the image has 400 bytes at 0x7c00, fewer than the 512 of a boot sector\. Fix: '
+{ head -c 510 "$tmp/pe.img"; printf '\0\0'; } >"$tmp/nosig.img"
+bs 10 --check --board pc "$tmp/nosig.img"
+check_match "--check, no 0x55 0xaa at 510: the BIOS will not boot it" "$out" \
+	'^signature: sector 0 does not end with 0x55 0xaa \(byte 510 holds 0x00 0x00\): the BIOS will not boot it\. Fix: end sector 0'
+{ head -c 510 "$tmp/pe.img"; head -c 100 /dev/zero; printf '\125\252'; } >"$tmp/big.img"
+bs 10 --check --board pc "$tmp/big.img"
+check_match "--check, a boot sector of 612 bytes: too big, said with its size" "$out" \
+	'^boot-size: the boot sector is 612 bytes: its 0x55 0xaa is at byte 610, not 510'
+bs 30 --check "$tmp/pe.img" --symbols "$tmp/pe.elf"
+check_match "--check, the protected-mode disk with its ELF: the files are right (no kernel entry to run to)" "$out" \
+	'^ok: the kernel.s entry is unknown: nothing to run to$'
+ld -N -m elf_x86_64 -Ttext=0x8000 -e _start -o "$tmp/high.elf" "$tmp/pe.o"
+bs 30 --check "$tmp/pe.img" --symbols "$tmp/high.elf"
+check_match "--check, an ELF linked at 0x8000: the BIOS jumps to 0x7c00" "$out" \
+	'^entry: the BIOS loads sector 0 to 0x7c00 and jumps there, but the image starts at 0x8000 \(entry _start at 0x8000\)'
+printf '\t.data\n\t.byte 1\n' >"$tmp/data.S"
+as --64 -o "$tmp/data.o" "$tmp/data.S" &&
+	ld -N -m elf_x86_64 -Tdata=0x7c00 -Ttext=0x7e00 -e _start -o "$tmp/datafirst.elf" "$tmp/data.o" "$tmp/pe.o" 2>/dev/null
+bs 30 --check "$tmp/pe.img" --symbols "$tmp/datafirst.elf"
+check_match "--check, data where the BIOS jumps: no code at 0x7c00" "$out" \
+	'^entry-first: the BIOS jumps to 0x7c00, the image.s first byte, but section \.data there is no code'
+check_clean "pc, doctor"
 
 # ---- what it refuses -------------------------------------------------------
 bs 10 --batch --board pc "$KERNEL"
