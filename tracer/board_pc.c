@@ -21,7 +21,10 @@
  *
  * The BIOS's entry is read from the far jump at the reset vector, not
  * assumed; the boot sector's place is the BIOS's contract; the kernel's is
- * its ELF's entry (--symbols), in long mode.
+ * its ELF's entry (--symbols), in long mode, from the section that holds
+ * it.  What lies between the boot sector and the kernel's section (the
+ * loader's protected-mode code, loaded by the boot sector) counts as the
+ * boot sector's stage.
  */
 #include "board_pc.h"
 
@@ -39,6 +42,7 @@
 #define FOUR_GIB	0x100000000ull
 #define BIOS_ENTRY	0xfe05bull	/* f000:e05b, where SeaBIOS's reset vector jumps */
 #define OP_JMP_FAR	0xea		/* ljmp ptr16:16 */
+#define BOOT_END	(BOARD_PC_BOOT_SECTOR + BOARD_PC_SECTOR)
 
 static void set_range(struct stage *s, uint64_t entry, int known, uint64_t lo, uint64_t hi)
 {
@@ -69,19 +73,20 @@ void board_pc_build(struct stage_model *m, uint64_t bios_entry, const struct boa
 	arch_x86_64_mode(0, 0, 0xf000, &st->mode);
 	stage_add_region(m, "VGA", BOARD_PC_VGA_TEXT, BOARD_PC_VGA_TEXT + 80 * 25 * 2);
 
+	/* The kernel: its ELF's entry, in long mode, and the section that
+	 * holds it on.  A disk alone says nothing of where it is. */
+	const struct image_section *ks = k && k->is_elf ? image_section_at(k, k->entry) : NULL;
+	uint64_t klo = ks && ks->addr >= BOOT_END ? ks->addr : BOOT_END;
+
+	/* The boot sector, and what it loads to run after it, up to the
+	 * kernel: a boot loader's code past its first 512 bytes is its own. */
 	st = stage_add(m, STAGE_BOOTLOADER, "boot sector", "boot", "disk", k);
-	set_range(st, BOARD_PC_BOOT_SECTOR, 1, BOARD_PC_BOOT_SECTOR, BOARD_PC_BOOT_SECTOR + BOARD_PC_SECTOR);
+	set_range(st, BOARD_PC_BOOT_SECTOR, 1, BOARD_PC_BOOT_SECTOR, ks ? klo : BOOT_END);
 	arch_x86_64_mode(0, 0, 0, &st->mode);
 
-	/* The kernel: its ELF's entry, in long mode; what the ELF holds past
-	 * the boot sector.  A disk alone says nothing of where it is. */
 	st = stage_add(m, STAGE_KERNEL, "kernel", "kernel", "kernel", k);
-	if (k && k->is_elf && k->entry >= BOARD_PC_BOOT_SECTOR + BOARD_PC_SECTOR) {
-		uint64_t lo = k->lo > BOARD_PC_BOOT_SECTOR + BOARD_PC_SECTOR ? k->lo
-									     : BOARD_PC_BOOT_SECTOR + BOARD_PC_SECTOR;
-
-		set_range(st, k->entry, 1, lo, k->hi > lo ? k->hi : lo + 1);
-	}
+	if (ks && k->entry >= BOOT_END)
+		set_range(st, k->entry, 1, klo, k->hi > klo ? k->hi : klo + 1);
 	arch_x86_64_mode(X86_CR0_PE | X86_CR0_PG, X86_EFER_LME | X86_EFER_LMA, 0x8, &st->mode);
 }
 
