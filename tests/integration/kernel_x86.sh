@@ -90,6 +90,36 @@ timeout -k 2 20 qemu-system-x86_64 -machine q35 -display none -monitor none -dri
 check_eq "q35, the image padded to 1 MiB: QEMU exits 0 by itself (ACPI off)" "$rc" 0
 check_eq "q35: COM1 says Hello World!" "$(tr -d '\r' <"$tmp/com1-q35")" "Hello World!"
 
+# How much SeaBIOS runs, and where, counted by bootscope's plugin (its
+# addresses are linear ones: cs base + eip).
+plugin=build/bootscope-count.so
+if [ -f "$plugin" ]; then
+	timeout -k 2 30 "${QEMU_ARGS[@]}" -drive "format=raw,file=$img" -serial null \
+		-plugin "file=$plugin,out=$tmp/count,mark=0x7c00,mark=$(sym start64)" </dev/null >/dev/null 2>&1
+	check_eq "the plugin counts the first instruction at the linear address 0xfffffff0, once" \
+		"$(awk '$1 == "insn" && $2 == "0xfffffff0" { print $3 }' "$tmp/count")" 1
+	n=$(awk '$1 == "mark" && $2 == "0x7c00" { print $3 }' "$tmp/count")
+	echo "# instructions before 0x7c00: $n; total: $(awk '$1 == "total" { print $2 }' "$tmp/count")"
+	check "SeaBIOS runs 1 to 50 million instructions before 0x7c00" test "${n:-0}" -ge 1000000 -a "${n:-0}" -le 50000000
+	where=$(python3 - "$tmp/count" <<'EOF2'
+import sys
+seen = set()
+for line in open(sys.argv[1]):
+    f = line.split()
+    if f[0] != "insn":
+        continue
+    a = int(f[1], 16)
+    if a >= 0xfffc0000: seen.add("rom")
+    elif 0xe0000 <= a < 0x100000: seen.add("shadow")
+    elif 0xc0000 <= a < 0xe0000: seen.add("vgabios")
+print(" ".join(sorted(seen)))
+EOF2
+)
+	check_eq "SeaBIOS runs in its ROM below 4 GiB, in its copy below 1 MiB, and the VGA BIOS at 0xc0000" "$where" "rom shadow vgabios"
+else
+	echo "# kernel_x86: no $plugin (make tracer builds it): instruction counts skipped"
+fi
+
 # ---- under gdb-multiarch --------------------------------------------------------
 # qemu NAME: a paused QEMU on $tmp/NAME.sock, its (timeout's) pid in $qpid.
 qemu() {
