@@ -21,7 +21,21 @@ KCFLAGS  := -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib \
             -Wall -Wextra -Werror -Ikernel
 KLDFLAGS := -T linker.ld -Wl,--build-id=none -Wl,-z,max-page-size=4096
 
-# ---- the host program -------------------------------------------------------
+# ---- the x86_64 kernel (the host's gcc and binutils) -----------------------
+# Freestanding 64-bit code for a CPU with nothing set up: no red zone (no
+# interrupt may land under the stack pointer) and no SSE registers (boot.S
+# never enables them).  kernel/x86_64/linker.ld links it at 0x7C00.
+X86_KCC      ?= gcc
+X86_KOBJCOPY ?= objcopy
+X86_KOBJDUMP ?= objdump
+X86_KNM      ?= nm
+X86_KCFLAGS  := -m64 -ffreestanding -nostdlib -fno-builtin -fno-stack-protector -fno-pie -no-pie \
+                -mno-red-zone -mgeneral-regs-only -fno-asynchronous-unwind-tables -O2 -g \
+                -Wall -Wextra -Werror -Ikernel/x86_64
+# The image is one RWX segment on purpose (linker.ld says why).
+X86_KLDFLAGS := -T kernel/x86_64/linker.ld -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+                -Wl,--no-warn-rwx-segments
+
 # SAN=1 builds the same tree with AddressSanitizer + UndefinedBehaviorSanitizer
 # into build/san, so both builds can sit side by side.
 CC      ?= cc
@@ -48,6 +62,8 @@ PLUGIN     := build/bootscope-count.so
 
 KERNEL_SRC := $(wildcard kernel/*.c kernel/*.S)
 KERNEL_OBJ := $(patsubst kernel/%,build/kernel/%.o,$(KERNEL_SRC))
+X86_SRC    := $(wildcard kernel/x86_64/*.c kernel/x86_64/*.S)
+X86_OBJ    := $(patsubst kernel/x86_64/%,build/x86_64/obj/%.o,$(X86_SRC))
 
 QEMU     ?= qemu-system-riscv64
 # `make run SMP=4` boots four harts; -smp is left out for one, so the
@@ -58,21 +74,31 @@ FW_JUMP  ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
 # Where the raw image goes: the kernel's link address, whose one home is
 # linker.ld (BASE_ADDRESS).
 KERNEL_BASE := $(shell sed -n 's/^BASE_ADDRESS = \(0x[0-9a-fA-F]*\);.*/\1/p' linker.ld)
+# The PC: QEMU's default machine (i440fx + PIIX4, SeaBIOS from the seabios
+# package), booting build/x86_64/disk.img as its first IDE hard disk.
+# COM1 goes to the terminal; the VGA screen is shown in a window when there
+# is a display to show it on, and left out in a plain terminal.
+QEMU_X86 ?= qemu-system-x86_64
+QEMU_PC   = $(QEMU_X86) -machine pc -drive format=raw,file=build/x86_64/disk.img \
+            -serial stdio$(if $(DISPLAY)$(WAYLAND_DISPLAY),, -display none)
 # A per-user TCP port, as xv6 does, so a class on one server never collides.
 GDBPORT  ?= $(shell expr `id -u` % 5000 + 25000)
 
 # The Debian 12 packages bootscope needs; `make deps` installs what is missing.
 DEBS := gcc make pkg-config python3 gcc-riscv64-unknown-elf qemu-system-misc opensbi \
         gdb-multiarch libncurses-dev libelf-dev libdw-dev binutils-dev \
-        binutils-multiarch-dev tmux clang libclang-rt-14-dev mandoc groff-base man-db
+        binutils-multiarch-dev tmux clang libclang-rt-14-dev mandoc groff-base man-db \
+        qemu-system-x86 seabios
 
-.PHONY: all kernel tracer run run-loader trace trace-gdb debug gdb check test bench fuzz deps clean help \
-        install uninstall deb test-deb deps-deb
+.PHONY: all kernel kernel-x86 tracer run run-loader run-x86 trace trace-x86 trace-gdb debug gdb check test bench \
+        fuzz deps clean help install uninstall deb test-deb deps-deb
 .DEFAULT_GOAL := all
 
-all: kernel tracer
+all: kernel kernel-x86 tracer
 
 kernel: build/kernel.elf build/os.bin build/kernel.asm build/kernel.sym
+
+kernel-x86: build/x86_64/kernel.elf build/x86_64/disk.img build/x86_64/kernel.asm build/x86_64/kernel.sym
 
 tracer: $(BUILD)/bootscope $(UNIT_BIN) $(PLUGIN)
 
@@ -101,6 +127,37 @@ build/kernel.sym: build/kernel.elf
 	$(Q)$(KNM) -n $< > $@
 
 build/kernel:
+	mkdir -p $@
+
+# ---- x86_64 kernel rules ----------------------------------------------------
+build/x86_64/obj/%.c.o: kernel/x86_64/%.c $(wildcard kernel/x86_64/*.h) | build/x86_64/obj
+	$(call say,KCC,$<)
+	$(Q)$(X86_KCC) $(X86_KCFLAGS) -c $< -o $@
+
+build/x86_64/obj/%.S.o: kernel/x86_64/%.S $(wildcard kernel/x86_64/*.h) | build/x86_64/obj
+	$(call say,KAS,$<)
+	$(Q)$(X86_KCC) $(X86_KCFLAGS) -c $< -o $@
+
+build/x86_64/kernel.elf: $(X86_OBJ) kernel/x86_64/linker.ld
+	$(call say,KLD,$@)
+	$(Q)$(X86_KCC) $(X86_KCFLAGS) $(X86_KLDFLAGS) $(X86_OBJ) -o $@
+
+# The disk: every loaded byte from 0x7C00 on, so sector 0 is the boot
+# sector; linker.ld pads it to whole sectors.
+build/x86_64/disk.img: build/x86_64/kernel.elf
+	$(call say,OBJCOPY,$@)
+	$(Q)$(X86_KOBJCOPY) --strip-all -O binary $< $@
+
+# Each part disassembled in the mode the CPU runs it in.
+build/x86_64/kernel.asm: build/x86_64/kernel.elf
+	$(Q){ $(X86_KOBJDUMP) -d -S -m i8086 -j .boot $<; \
+	      $(X86_KOBJDUMP) -d -S -m i386 -j .text32 $<; \
+	      $(X86_KOBJDUMP) -d -S -j .text $<; } > $@
+
+build/x86_64/kernel.sym: build/x86_64/kernel.elf
+	$(Q)$(X86_KNM) -n $< > $@
+
+build/x86_64/obj:
 	mkdir -p $@
 
 # ---- host rules -------------------------------------------------------------
@@ -143,6 +200,12 @@ run: deps
 run-loader: deps
 	@$(MAKE) --no-print-directory kernel
 	$(QEMU_VIRT) -bios $(FW_JUMP) -device loader,file=build/os.bin,addr=$(KERNEL_BASE)
+
+# The PC boot: SeaBIOS, our boot sector, long mode, "Hello World!" on COM1
+# (and on the VGA screen, when there is a display), then ACPI off.
+run-x86: deps
+	@$(MAKE) --no-print-directory kernel-x86
+	$(QEMU_PC)
 
 trace: deps
 	@$(MAKE) --no-print-directory kernel $(BUILD)/bootscope
@@ -355,6 +418,8 @@ help:
 	@echo "make            build the kernel and bootscope"
 	@echo "make run        boot the kernel with QEMU's OpenSBI (ends by itself; SMP=N for N harts)"
 	@echo "make run-loader boot build/os.bin the seeds' way (fw_jump.bin + loader)"
+	@echo "make run-x86    boot the x86_64 PC kernel (SeaBIOS, disk.img): COM1 here, VGA in a window"
+	@echo "                if there is a display; ends by itself (ACPI off)"
 	@echo "make trace      open bootscope on the bundled kernel (BOOTSCOPE_ARGS= to add options)"
 	@echo "make trace-gdb  the same, serving a gdbstub for your gdb; then make gdb in another terminal"
 	@echo "make debug      QEMU paused, gdbstub on 127.0.0.1:$(GDBPORT) (your own port)"
