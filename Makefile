@@ -211,6 +211,11 @@ trace: deps
 	@$(MAKE) --no-print-directory kernel $(BUILD)/bootscope
 	$(BUILD)/bootscope $(BOOTSCOPE_ARGS) build/kernel.elf
 
+# The PC boot in bootscope: the disk, with its ELF for symbols.
+trace-x86: deps
+	@$(MAKE) --no-print-directory kernel-x86 $(BUILD)/bootscope
+	$(BUILD)/bootscope $(BOOTSCOPE_ARGS) build/x86_64/disk.img --symbols build/x86_64/kernel.elf
+
 # The same walk in plain gdb: QEMU paused at the reset vector with its
 # gdbstub on the per-user port, and gdb-multiarch with gdbscripts/ loaded.
 debug:
@@ -422,6 +427,7 @@ help:
 	@echo "                if there is a display; ends by itself (ACPI off)"
 	@echo "make trace      open bootscope on the bundled kernel (BOOTSCOPE_ARGS= to add options)"
 	@echo "make trace-gdb  the same, serving a gdbstub for your gdb; then make gdb in another terminal"
+	@echo "make trace-x86  open bootscope on the x86_64 PC kernel: reset vector, SeaBIOS, boot sector, long mode"
 	@echo "make debug      QEMU paused, gdbstub on 127.0.0.1:$(GDBPORT) (your own port)"
 	@echo "make gdb        gdb-multiarch with gdbscripts/ on that port (a second terminal)"
 	@echo "make check      the fast tests: no QEMU, a few seconds"

@@ -54,6 +54,11 @@ static int regions(const struct session *s, struct region *r, int max)
 
 		if (!st->entry_known)
 			continue;
+		int again = 0;	/* an image two stages share (the PC's boot sector and kernel) */
+		for (int j = 0; j < i && img; j++)
+			again |= s->model.stages[j].entry_known && s->model.stages[j].image == img;
+		if (again)
+			continue;
 		if (st->kind == STAGE_ROM || st->kind == STAGE_FIRMWARE || !img || img->nsections == 0) {
 			uint64_t hi = img ? img->hi : st->hi;
 			r[n++] = (struct region){ st->image_name, st->lo, hi };

@@ -30,4 +30,35 @@ tui_exit_status
 check_eq "q: exits 0" "$rc" 0
 check_clean "pc, screen"
 
+# ---- the bundled PC kernel: --board pc alone opens it ----------------------
+tui_start 100x34 -- --board pc
+check_screen "--board pc: the bundled disk, up at the reset vector" '^ pc 0xfffffff0 \(f000:fff0\)'
+tui_keys '>' '>'
+check_screen "> >: the boot sector, with its symbols from kernel.elf" '^ pc 0x7c00 \(0000:7c00\)  disk  \.boot .* boot_start'
+tui_keys '>'
+check_screen ">: the kernel at start64, in long mode" 'entered stage 4, kernel, at 0x7e90 in long mode'
+check_screen "...its first instruction as 64-bit code" '▶00007e90 mov +\$0x10000,%rsp'
+check_screen "...cr0 and efer say why: paging, long mode active" 'cr0 0x80000011 PE PG  efer 0x500 LME LMA'
+tui_keys b
+tui_type power_off
+tui_keys Enter
+check_screen "b power_off: set" "breakpoint at $(nm build/x86_64/kernel.elf | awk '$3 == "power_off" { sub(/^0+/, "", $1); print "0x" $1 }') set"
+tui_keys c
+check_screen "c: stopped at power_off" 'stopped at 0x[0-9a-f]+ <power_off>'
+check_screen "...the kernel's Hello World! on the VGA screen" '^ VGA text 0xb8000'
+check_screen "...in the VGA rows" '^Hello World!'
+# The serial console's copy, below the console's title (SeaBIOS ends its
+# own line there with two dots or three, so the kernel's may share it).
+serial_hello() { tui_screen | sed -n '/^ console/,$p' | grep -c 'Hello World!'; }
+end=$(($(date +%s) + 5))
+while [ "$(serial_hello)" = 0 ] && [ "$(date +%s)" -lt $end ]; do sleep 0.05; done
+check_eq "...and on the serial console below it" "$(serial_hello)" 1
+tui_keys e
+check_screen "e: the events list has the switch to protected mode" 'cr0 = 0x11 \(was 0x10\)'
+check_screen "...and to long mode" 'cr0 = 0x80000011 \(was 0x11\)'
+tui_keys Escape q
+tui_exit_status
+check_eq "q: exits 0" "$rc" 0
+check_clean "pc, bundled kernel"
+
 check_done
