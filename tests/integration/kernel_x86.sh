@@ -144,7 +144,7 @@ gdb_run walk \
 	-ex 'printf "@@boot cs=%#x ip=%#x dl=%#x cr0=%#x\n", $cs, $pc, $rdx & 0xff, $cr0' \
 	-ex 'printf "@@sig %#x %#x\n", *(unsigned char *)0x7dfe, *(unsigned char *)0x7dff' \
 	-ex 'printf "@@biosvga %c%c%c%c%c%c%c attr=%#x\n", *(char *)0xb8000, *(char *)0xb8002, *(char *)0xb8004, *(char *)0xb8006, *(char *)0xb8008, *(char *)0xb800a, *(char *)0xb800c, *(unsigned char *)0xb8001' \
-	-ex 'x/2i $pc' \
+	-ex 'x/2i $pc' -ex 'monitor info mtree' \
 	-ex 'printf "@@a20mem %#x %#x\n", *(unsigned char *)0x107dfe, *(unsigned char *)0x107dff' \
 	-ex 'hbreak enable_a20' -ex c -ex stepi -ex 'printf "@@a20 al=%#x\n", $al' \
 	-ex stepi -ex stepi -ex 'printf "@@a20next pc=%#x\n", $pc' \
@@ -171,6 +171,8 @@ check_eq "at 0x7c00 the boot signature is in memory at 0x7dfe" "$(at walk sig)" 
 check_eq "at 0x7c00 the VGA text buffer holds SeaBIOS's banner, attribute 0x07" "$(at walk biosvga)" "SeaBIOS attr=0x7"
 check_match "gdb disassembles real-mode code as 64-bit: the ljmp at 0x7c01 is (bad)" "$(cat "$tmp/walk.gdb")" \
 	'0x7c01 <boot_start\+1>:[[:space:]]+\(bad\)'
+check_match "at 0x7c00 the PIIX4's ACPI block is at 0x600, its PM1a control at 0x604" "$(cat "$tmp/walk.gdb")" \
+	'0000000000000604-0000000000000605 \(prio 0, i/o\): acpi-cnt'
 check_eq "at 0x7c00 A20 is already on: 1 MiB higher, 0x107dfe is not a copy of the signature" "$(at walk a20mem)" "0 0"
 check_eq "enable_a20: port 0x92 reads 0x02 (bit 1, A20, set by SeaBIOS)" "$(at walk a20)" "al=0x2"
 check_eq "... so the jnz skips the write, straight to enter_protected" "$(at walk a20next)" "pc=$(sym enter_protected)"
