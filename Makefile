@@ -341,13 +341,14 @@ VERSION := $(shell sed -n '1s/^bootscope .\([0-9][^ ]*\). .*/\1/p' debian/change
 $(BUILD)/obj/version.o: CFLAGS += -DBOOTSCOPE_VERSION='"$(VERSION)"'
 $(BUILD)/obj/version.o: debian/changelog
 
-install: kernel $(BUILD)/bootscope $(PLUGIN)
+install: kernel kernel-x86 $(BUILD)/bootscope $(PLUGIN)
 	$(call say,INSTALL,$(DESTDIR)$(PREFIX))
-	$(Q)$(INSTALL) -d $(BINDIR) $(DATADIR) $(PLUGINDIR) $(MANDIR) $(COMPDIR) \
+	$(Q)$(INSTALL) -d $(BINDIR) $(DATADIR) $(DATADIR)/x86_64 $(PLUGINDIR) $(MANDIR) $(COMPDIR) \
 		$(DOCDIR)/gdbscripts $(DOCDIR)/walkthrough/examples
 	$(Q)$(INSTALL) -m 755 $(BUILD)/bootscope $(BINDIR)/bootscope
 	$(Q)$(INSTALL) -m 644 $(PLUGIN) $(PLUGINDIR)/
 	$(Q)$(INSTALL) -m 644 build/kernel.elf build/os.bin walkthrough/lessons.txt $(DATADIR)/
+	$(Q)$(INSTALL) -m 644 build/x86_64/kernel.elf build/x86_64/disk.img $(DATADIR)/x86_64/
 	$(Q)$(INSTALL) -m 644 man/bootscope.1 $(MANDIR)/bootscope.1
 	$(Q)$(INSTALL) -m 644 completions/bootscope $(COMPDIR)/bootscope
 	$(Q)$(INSTALL) -m 644 $(DOC_FILES) $(DOCDIR)/
@@ -361,13 +362,14 @@ uninstall:
 	$(call say,RM,$(DESTDIR)$(PREFIX))
 	$(Q)rm -f $(BINDIR)/bootscope $(PLUGINDIR)/bootscope-count.so \
 		$(DATADIR)/kernel.elf $(DATADIR)/os.bin $(DATADIR)/lessons.txt \
+		$(DATADIR)/x86_64/kernel.elf $(DATADIR)/x86_64/disk.img \
 		$(MANDIR)/bootscope.1 $(COMPDIR)/bootscope \
 		$(addprefix $(DOCDIR)/,$(notdir $(DOC_FILES))) \
 		$(addprefix $(DOCDIR)/gdbscripts/,$(notdir $(GDB_FILES))) \
 		$(addprefix $(DOCDIR)/walkthrough/,$(notdir $(WALK_FILES))) \
 		$(addprefix $(DOCDIR)/walkthrough/examples/,$(notdir $(EXAMPLE_FILES)))
 	$(Q)for d in $(DOCDIR)/walkthrough/examples $(DOCDIR)/walkthrough $(DOCDIR)/gdbscripts $(DOCDIR) \
-		$(DATADIR) $(PLUGINDIR); do [ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
+		$(DATADIR)/x86_64 $(DATADIR) $(PLUGINDIR); do [ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
 
 # ---- the Debian package ---------------------------------------------------------
 # dpkg-buildpackage in a copy of the tree under DEB_DIR, so its clean step

@@ -68,6 +68,14 @@ else
 fi
 check_eq "the kernel printed its greeting" "$(printf '%s\n' "$summary" | sed -n 4p)" True
 
+# --board pc, no kernel given: the bundled PC disk and its ELF, from share/bootscope/x86_64.
+pc=$("$bs" --board pc --batch --json 2>"$tmp/pc.err" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["kernel"], " ".join(s["entry"] + "/" + s["mode"] for s in d["stages"]), "Hello World!" in d["console"])' 2>&1)
+check_eq "installed --board pc: the bundled PC kernel's four stages and its Hello World!" "$pc" \
+	"$(realpath "$root/share/bootscope/x86_64/disk.img") 0xfffffff0/real 0xfe05b/real 0x7c00/real 0x7e90/long True"
+
 # Without the installed plugin, --profile says where it looked.
 mv "$root/lib/bootscope/bootscope-count.so" "$tmp/plugin.so"
 out=$("$bs" --profile 2>&1); rc=$?
