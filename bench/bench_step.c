@@ -487,6 +487,6 @@ int main(int argc, char **argv)
 		return bench_launch(n, argv[3]);
 	if (strcmp(argv[1], "back") == 0)
 		return bench_back(n, argv[3]);
-	fputs("usage: bench_step step|raw|tui|launch|back N KERNEL\n", stderr);
+	fputs("usage: bench_step step|raw|tui|launch|back N KERNEL [SYMBOLS]\n", stderr);
 	return 2;
 }
