@@ -39,7 +39,7 @@ tools.  The rows:
  10-12. the x86 PC (qemu-system-x86_64 -machine pc, SeaBIOS, the bundled
      PC kernel on build/x86_64/disk.img, symbols build/x86_64/kernel.elf):
      10. step + all registers (us): bench_step step (s + one g of the 33
-         registers `info registers` shows) against gdb `stepi` (and `stepi`
+         integer and system registers of `info registers`) against gdb `stepi` (and `stepi`
          + `info registers`), BENCH_X86_N steps from the reset vector into
          SeaBIOS; 11. launch to stage 1 ready (ms), as row 2; 12. reset to
          the kernel's entry 0x7e90 (start64, the ELF's entry) (ms):
@@ -1097,8 +1097,9 @@ def write_results(m, rows, extra, left, elapsed, t):
              "gdb's row-7 sample: one session, %d x (`stepi`, `$pc`, `$priv`) from 0x1000, timed as a "
              "whole and divided by the count; the extrapolation assumes that cost per instruction holds "
              "over the whole boot. The PC (rows 10-12): the same per-step timing, bench_step's one g reading the 33 "
-             "registers gdb's `info registers` shows (rax..r15, rip, eflags, cs..gs, fs_base, gs_base, k_gs_base, "
-             "cr0, cr2, cr3, cr4, cr8, efer; the g is 608 bytes, the x87 and SSE registers with them); "
+             "integer and system registers of gdb's `info registers` (rax..r15, rip, eflags, cs..gs, fs_base, "
+             "gs_base, k_gs_base, cr0, cr2, cr3, cr4, cr8, efer; the g is 608 bytes, the x87 and SSE registers with "
+             "them, and gdb's `info registers` also shows xmm0-15 and mxcsr); "
              "launch as row 2 with gdb loading build/x86_64/kernel.elf; reset -> kernel as row 3 from the reset "
              "vector, bootscope to its kernel stage (two stops on the way: the BIOS, the boot sector), gdb "
              "`hbreak *0x7e90` + `continue` (a hardware breakpoint: the BIOS loads the code there after the "

@@ -10,9 +10,11 @@
  *
  * step and launch also take a PC disk image (board_for_file: the 0x55AA
  * signature) with its ELF after it, bench_step step N DISK SYMBOLS: then
- * 's' + one 'g' read the 33 registers gdb's `info registers` shows (rax..
- * r15, rip, eflags, cs..gs, fs_base, gs_base, k_gs_base, cr0..cr8, efer),
- * from the reset vector into SeaBIOS, and launch runs to the kernel stage.
+ * 's' + one 'g' read the 33 integer and system registers of gdb's `info
+ * registers` (rax..r15, rip, eflags, cs..gs, fs_base, gs_base, k_gs_base,
+ * cr0..cr8, efer; gdb also shows xmm0-15 and mxcsr, which the same 'g'
+ * carries), from the reset vector into SeaBIOS, and launch runs to the
+ * kernel stage.
  *
  * The steps walk the real boot from the reset vector at 0x1000 into
  * OpenSBI.  Each cycle is timed with clock_gettime(CLOCK_MONOTONIC); the
@@ -43,7 +45,8 @@
 #define PC 32
 #define X86_RIP 16	/* in x86_names */
 
-/* The x86 registers that gdb's `info registers` shows, all in 'g'. */
+/* The integer and system registers gdb's `info registers` shows (it shows
+ * xmm0-15 and mxcsr too), all in 'g'. */
 static const char *const x86_names[NGPR] = {
 	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12", "r13",
 	"r14", "r15", "rip", "eflags", "cs", "ss", "ds", "es", "fs", "gs", "fs_base", "gs_base",
