@@ -302,7 +302,7 @@ $(BUILD)/tests/unit/test_fuzz_regressions: tests/unit/test_fuzz_regressions.c $(
 BENCH_OBJ := $(filter-out $(BUILD)/obj/ui%.o,$(LIB_OBJ))
 
 bench: deps
-	@$(MAKE) --no-print-directory kernel $(BUILD)/bootscope $(BUILD)/bench/bench_step
+	@$(MAKE) --no-print-directory kernel kernel-x86 $(BUILD)/bootscope $(PLUGIN) $(BUILD)/bench/bench_step
 	BENCH_N=$(BENCH_N) python3 bench/bench.py $(BUILD)
 
 $(BUILD)/bench/bench_step: bench/bench_step.c $(BENCH_OBJ) | $(BUILD)/bench

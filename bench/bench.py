@@ -36,10 +36,20 @@ tools.  The rows:
      first instruction, against QEMU's own record/replay (`bs`, `bc`).
   9. gdb-multiarch's stepi through bootscope --gdb-socket (the screen
      running in a pty) against the same gdb on QEMU directly.
+ 10-12. the x86 PC (qemu-system-x86_64 -machine pc, SeaBIOS, the bundled
+     PC kernel on build/x86_64/disk.img, symbols build/x86_64/kernel.elf):
+     10. step + all registers (us): bench_step step (s + one g of the 33
+         integer and system registers of `info registers`) against gdb `stepi` (and `stepi`
+         + `info registers`), BENCH_X86_N steps from the reset vector into
+         SeaBIOS; 11. launch to stage 1 ready (ms), as row 2; 12. reset to
+         the kernel's entry 0x7e90 (start64, the ELF's entry) (ms):
+         session_run_to_next_stage + session_wait to the kernel stage,
+         against gdb `hbreak *0x7e90` + `continue`.
 
 Environment: BENCH_N (steps, default 3000), BENCH_REPS (launches, default 5),
 BENCH_TUI_STEPS (keys, default 10), BENCH_LOG_REPS (logged boots, default 3),
-BENCH_GDB_SAMPLE (gdb stepi sample for row 7, default 3000), BENCH_BACK_N
+BENCH_GDB_SAMPLE (gdb stepi sample for row 7, default 3000), BENCH_X86_N
+(PC steps for row 10, default 1000), BENCH_BACK_N
 (S and travels for row 8, default 10), BENCH_RESULTS
 (file to write, default bench/RESULTS.md; "-" for none).
 
@@ -74,6 +84,7 @@ REPS = int(os.environ.get("BENCH_REPS") or 5)
 TUI_STEPS = int(os.environ.get("BENCH_TUI_STEPS") or 10)
 LOG_REPS = int(os.environ.get("BENCH_LOG_REPS") or 3)
 GDB_SAMPLE = int(os.environ.get("BENCH_GDB_SAMPLE") or 3000)
+X86_N = int(os.environ.get("BENCH_X86_N") or 1000)
 RESULTS = os.environ.get("BENCH_RESULTS") or os.path.join(TOP, "bench", "RESULTS.md")
 KERNEL = os.path.join(TOP, "build", "kernel.elf")
 BOOTSCOPE = os.path.join(TOP, BUILD, "bootscope")
@@ -82,6 +93,11 @@ PLUGIN = os.path.join(TOP, BUILD, "bootscope-count.so")
 QEMU = shutil.which("qemu-system-riscv64")
 GDB = shutil.which("gdb-multiarch")
 KERNEL_ENTRY = 0x80200000
+# The PC (rows 10-12).
+QEMU_X86 = shutil.which("qemu-system-x86_64")
+DISK_X86 = os.path.join(TOP, "build", "x86_64", "disk.img")
+KERNEL_X86 = os.path.join(TOP, "build", "x86_64", "kernel.elf")
+X86_ENTRY = 0x7e90	# start64; checked against the ELF's e_entry
 NOTES_MARK = "## Analysis"
 
 tmp = tempfile.mkdtemp(prefix="bootscope-bench.")
@@ -167,11 +183,16 @@ def parse_kv(out):
 
 # ---- QEMU and gdb ----------------------------------------------------------
 
-def start_qemu(tag):
-    """QEMU as bootscope's qemu.c starts it, on a unix socket, paused."""
+def start_qemu(tag, pc=False):
+    """QEMU as bootscope's qemu.c starts it, on a unix socket, paused
+    (pc: the PC booting build/x86_64/disk.img, as board_pc.c has it)."""
     sock = os.path.join(tmp, "gdb-%s.sock" % tag)
-    argv = [QEMU, "-machine", "virt", "-nographic", "-monitor", "none", "-serial", "stdio", "-S",
-            "-gdb", "unix:%s,server=on,wait=off" % sock, "-bios", "default", "-kernel", KERNEL]
+    gdbarg = ["-monitor", "none", "-serial", "stdio", "-S", "-gdb", "unix:%s,server=on,wait=off" % sock]
+    if pc:
+        argv = [QEMU_X86, "-machine", "pc", "-nographic", "-nic", "none"] + gdbarg + \
+            ["-drive", "format=raw,file=%s" % DISK_X86]
+    else:
+        argv = [QEMU, "-machine", "virt", "-nographic"] + gdbarg + ["-bios", "default", "-kernel", KERNEL]
     cmdline(argv)
     t0 = time.monotonic()
     err = open(os.path.join(tmp, "qemu-%s.err" % tag), "w")
@@ -205,7 +226,7 @@ gdb.execute("info registers", to_string=True)
 out["t_ready"] = time.monotonic()
 if cfg["mode"] == "launch":
     t0 = time.monotonic()
-    gdb.execute("break *0x%x" % cfg["entry"], to_string=True)
+    gdb.execute("%s *0x%x" % (cfg.get("bp", "break"), cfg["entry"]), to_string=True)
     gdb.execute("continue")
     out["to_kernel_s"] = time.monotonic() - t0
     out["pc"] = int(gdb.parse_and_eval("$pc")) & (2**64 - 1)
@@ -244,19 +265,22 @@ gdb.execute("kill")
 '''
 
 
-def run_gdb(mode, n=0, through=None):
+def run_gdb(mode, n=0, through=None, pc=False):
     """One fresh QEMU and one gdb-multiarch -nx -batch on it (or, with
-    through, gdb on that socket: bootscope's proxy)."""
+    through, gdb on that socket: bootscope's proxy); pc: the PC's QEMU,
+    gdb given build/x86_64/kernel.elf and a hardware breakpoint."""
     script = os.path.join(tmp, "bench_gdb.py")
     with open(script, "w") as f:
         f.write(GDB_SCRIPT)
     if through:
         q, sock, t_spawn = None, through, time.monotonic()
     else:
-        q, sock, t_spawn = start_qemu("gdb")
+        q, sock, t_spawn = start_qemu("gdb", pc)
     try:
-        cfg = {"mode": mode, "n": n, "sock": sock, "entry": KERNEL_ENTRY}
-        argv = [GDB, "-nx", "-batch", "-x", script, KERNEL]
+        cfg = {"mode": mode, "n": n, "sock": sock, "entry": X86_ENTRY if pc else KERNEL_ENTRY}
+        if pc:
+            cfg["bp"] = "hbreak"
+        argv = [GDB, "-nx", "-batch", "-x", script, KERNEL_X86 if pc else KERNEL]
         cmdline(argv, BENCH_CFG="'%s'" % json.dumps(dict(cfg, sock="$TMP/gdb-gdb.sock")))
         t_gdb = time.monotonic()
         p = spawn(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -690,6 +714,40 @@ def rr_bench():
     return res
 
 
+# ---- the x86 PC: step, launch, reset to the kernel ----------------------------------
+
+def pc_bench():
+    """Rows 10-12 on the PC, each tool on its own QEMU: X86_N steps from
+    the reset vector (bench_step step on the disk, gdb stepi and stepi +
+    info registers), then REPS launches of each, alternating, to stage 1
+    ready and on to the kernel's entry."""
+    with open(KERNEL_X86, "rb") as f:
+        entry = struct.unpack_from("<Q", f.read(32), 24)[0]
+    if entry != X86_ENTRY:
+        notes.append("build/x86_64/kernel.elf's entry is 0x%x, not 0x%x" % (entry, X86_ENTRY))
+    step = [BENCH_STEP, "step", str(X86_N), DISK_X86, KERNEL_X86]
+    bs = parse_kv(run(step, 60 + X86_N // 200)[0])
+    g1 = run_gdb("step", X86_N, pc=True)
+    g2 = run_gdb("stepregs", X86_N, pc=True)
+    if "0x%x" % g1["pc"] != bs["last_pc"]:
+        notes.append("PC: after %d steps gdb is at 0x%x, bootscope at %s" % (X86_N, g1["pc"], bs["last_pc"]))
+    bl, gl = [], []
+    for _ in range(REPS):
+        kv = parse_kv(run([BENCH_STEP, "launch", "1", DISK_X86, KERNEL_X86], 70)[0])
+        bl.append((kv["launch_ms"]["median"], kv["to_kernel_ms"]["median"]))
+        if kv.get("pc") != "0x%x" % X86_ENTRY:
+            notes.append("PC: bootscope's run to the kernel stage stopped at %s" % kv.get("pc"))
+        gl.append(run_gdb("launch", pc=True))
+    for r in gl:
+        if r["pc"] != X86_ENTRY:
+            notes.append("PC: gdb stopped at 0x%x, not the kernel entry" % r["pc"])
+    us = lambda v: stats([x * 1e6 for x in v])
+    return {"bs": bs, "gs": us(g1["steps_s"]), "gr": us(g2["steps_s"]), "gpc": g1["pc"],
+            "launch": stats([x[0] for x in bl]), "to_kernel": stats([x[1] for x in bl]),
+            "glaunch": stats([r["launch_s"] * 1e3 for r in gl]),
+            "gkernel": stats([r["to_kernel_s"] * 1e3 for r in gl])}
+
+
 # ---- the machine -----------------------------------------------------------------
 
 def machine():
@@ -702,6 +760,7 @@ def machine():
     first = lambda argv: subprocess.run(argv, capture_output=True, text=True, timeout=20).stdout.splitlines()[0]
     return {"nproc": os.cpu_count(), "cpu": model, "kernel": platform.release(),
             "qemu": first([QEMU, "--version"]) + " (" + QEMU + ")",
+            "qemu_x86": first([QEMU_X86, "--version"]) + " (" + QEMU_X86 + ")",
             "gdb": first([GDB, "--version"]) + " (" + GDB + ")",
             "python": platform.python_version(),
             "load": open("/proc/loadavg").read().split()[:3]}
@@ -736,11 +795,12 @@ def fmt(x, nd=1):
 
 
 def main():
-    for path, what in ((BOOTSCOPE, "make"), (BENCH_STEP, "make bench"), (KERNEL, "make kernel")):
+    for path, what in ((BOOTSCOPE, "make"), (BENCH_STEP, "make bench"), (KERNEL, "make kernel"),
+                       (DISK_X86, "make kernel-x86"), (KERNEL_X86, "make kernel-x86")):
         if not os.path.exists(path):
             raise SystemExit("bench: %s is missing: run %s" % (path, what))
-    if not QEMU or not GDB:
-        raise SystemExit("bench: needs qemu-system-riscv64 and gdb-multiarch (make deps)")
+    if not QEMU or not GDB or not QEMU_X86:
+        raise SystemExit("bench: needs qemu-system-riscv64, qemu-system-x86_64 and gdb-multiarch (make deps)")
     t_start = time.monotonic()
     m = machine()
     log("bench: %d steps, %d launches, %d screen steps; %s, %d cores; load %s" %
@@ -748,11 +808,11 @@ def main():
     to = 60 + N // 200
 
     # 1. step + registers
-    log("bench: 1/9 step + registers, bootscope")
+    log("bench: 1/12 step + registers, bootscope")
     bs = parse_kv(run([BENCH_STEP, "step", str(N), KERNEL], to)[0])
     raw = parse_kv(run([BENCH_STEP, "raw", str(N), KERNEL], to)[0])
     tui = parse_kv(run([BENCH_STEP, "tui", str(N), KERNEL], to)[0])
-    log("bench: 1/9 step + registers, gdb-multiarch")
+    log("bench: 1/12 step + registers, gdb-multiarch")
     g1 = run_gdb("step", N)
     g2 = run_gdb("stepregs", N)
     gs = stats([x * 1e6 for x in g1["steps_s"]])
@@ -762,7 +822,7 @@ def main():
     sc = strace_per_step()
 
     # 2, 3. launch, and on to the kernel
-    log("bench: 2-3/9 launch and stage 1 -> kernel, both")
+    log("bench: 2-3/12 launch and stage 1 -> kernel, both")
     # Interleaved, one launch of each at a time, so that a change in the
     # machine's load falls on both tools alike.
     bl, gl = [], []
@@ -790,18 +850,20 @@ def main():
     pst = stats(pst)
 
     # 4, 5. the screen, and memory
-    log("bench: 4-5/9 the screen through a pty, and peak RSS")
+    log("bench: 4-5/12 the screen through a pty, and peak RSS")
     t = tui_bench()
     br = batch_rss()
 
     # 6, 7. whole boots
-    log("bench: 6-7/9 whole boots: --profile, the bare boot, QEMU's log; --batch events, gdb stepi")
+    log("bench: 6-7/12 whole boots: --profile, the bare boot, QEMU's log; --batch events, gdb stepi")
     wb = whole_boot()
-    log("bench: 8/9 going back: bootscope's re-run, QEMU's record/replay")
+    log("bench: 8/12 going back: bootscope's re-run, QEMU's record/replay")
     bk = back_bench()
     rr = rr_bench()
-    log("bench: 9/9 gdb-multiarch's stepi through bootscope --gdb-socket and directly")
+    log("bench: 9/12 gdb-multiarch's stepi through bootscope --gdb-socket and directly")
     px = proxy_gdb()
+    log("bench: 10-12/12 the x86 PC: step + registers, launch, reset -> kernel entry, both")
+    pcb = pc_bench()
     left = cleanup()
     m["load_end"] = open("/proc/loadavg").read().split()[:3]
     elapsed = time.monotonic() - t_start
@@ -905,6 +967,26 @@ def main():
          "%s") %
         (pp["median"], pp["p95"], pd["median"], pd["p95"], pp["n"], pp["median"] / pd["median"],
          "met" if pp["median"] <= 1.10 * pd["median"] else "NOT met"))
+    xb, xg, xr = pcb["bs"]["step_g"], pcb["gs"], pcb["gr"]
+    xl, xgl, xk, xgk = pcb["launch"], pcb["glaunch"], pcb["to_kernel"], pcb["gkernel"]
+    rows.append(
+        ("10. PC step + all registers (us, %d steps from the reset vector into SeaBIOS): bootscope median %s "
+         "p95 %s | gdb stepi median %s p95 %s | ratio = gdb / bootscope = %.2fx (median), %.2fx (p95)") %
+        (X86_N, fmt(xb["median"]), fmt(xb["p95"]), fmt(xg["median"]), fmt(xg["p95"]),
+         xg["median"] / xb["median"], xg["p95"] / xb["p95"]))
+    rows.append(
+        ("    PC step + all registers, gdb `stepi` + `info registers`: median %s p95 %s | ratio = %.2fx (median)") %
+        (fmt(xr["median"]), fmt(xr["p95"]), xr["median"] / xb["median"]))
+    rows.append(
+        ("11. PC launch to stage 1 ready (ms): bootscope median %s (min %s max %s) | gdb median %s "
+         "(min %s max %s) | ratio = %.2fx") %
+        (fmt(xl["median"]), fmt(xl["min"]), fmt(xl["max"]), fmt(xgl["median"]), fmt(xgl["min"]),
+         fmt(xgl["max"]), xgl["median"] / xl["median"]))
+    rows.append(
+        ("12. PC reset vector -> kernel entry 0x%x (ms): bootscope median %s (min %s max %s) | gdb hbreak + "
+         "continue median %s (min %s max %s) | ratio = %.2fx") %
+        (X86_ENTRY, fmt(xk["median"]), fmt(xk["min"]), fmt(xk["max"]), fmt(xgk["median"]), fmt(xgk["min"]),
+         fmt(xgk["max"]), xgk["median"] / xk["median"]))
     extra = [
         ("the counting plugin alone on the bare boot (no -S, no gdbstub, no bootscope): median %.3f s "
          "(min %.3f max %.3f, %d runs) = %.1fx the bare boot; --profile / plugin alone = %.1fx" %
@@ -933,6 +1015,10 @@ def main():
         "QEMU's own peak RSS in --batch %s KB; /usr/bin/time -f %%M on bootscope --batch says %s KB, "
         "which is QEMU's figure (wait4 counts reaped descendants), not bootscope's" %
         (br["qemu_hwm_kb"], br["time_maxrss_kb"]),
+        "PC step split: 's' round trip median %s us, 'g' (608 bytes) round trip median %s us; "
+        "bootscope ended at %s, gdb at 0x%x" %
+        (fmt(pcb["bs"]["step_only"]["median"]), fmt(pcb["bs"]["g_only"]["median"]), pcb["bs"]["last_pc"],
+         pcb["gpc"]),
         "goal step+regs >= 3x gdb: %s; stretch 4x: %s" %
         ("met" if ratio >= 3 else "NOT met", "met" if ratio >= 4 else "not met"),
     ]
@@ -970,11 +1056,14 @@ def write_results(m, rows, extra, left, elapsed, t):
     w.append("## Machine\n")
     w.append("- cores (nproc): %d; CPU: %s; Linux %s" % (m["nproc"], m["cpu"], m["kernel"]))
     w.append("- %s" % m["qemu"])
+    w.append("- %s" % m["qemu_x86"])
     w.append("- %s" % m["gdb"])
     w.append("- Python %s; load average at start %s, at end %s" %
              (m["python"], " ".join(m["load"]), " ".join(m["load_end"])))
     w.append("- N = %d steps for both tools (the same path: 0x1000 into OpenSBI), %d launches each, "
-             "%d `s` keys in the screen, %d logged boots; total %.1f s. Rows 2-3 and 6-7 alternate the tools launch by launch\n" % (N, REPS, TUI_STEPS, LOG_REPS, elapsed))
+             "%d `s` keys in the screen, %d logged boots; on the PC (rows 10-12) %d steps (the reset vector into SeaBIOS) "
+             "and %d launches each; total %.1f s. Rows 2-3, 6-7 and 11-12 alternate the tools launch by launch\n" %
+             (N, REPS, TUI_STEPS, LOG_REPS, X86_N, REPS, elapsed))
     w.append("## Results\n")
     w.append("```")
     w.extend(rows)
@@ -1007,7 +1096,14 @@ def write_results(m, rows, extra, left, elapsed, t):
              "writes it and counted on the way (\"Trace \" less \"Stopped execution of TB chain\"). "
              "gdb's row-7 sample: one session, %d x (`stepi`, `$pc`, `$priv`) from 0x1000, timed as a "
              "whole and divided by the count; the extrapolation assumes that cost per instruction holds "
-             "over the whole boot.\n" % (LOG_REPS, GDB_SAMPLE))
+             "over the whole boot. The PC (rows 10-12): the same per-step timing, bench_step's one g reading the 33 "
+             "integer and system registers of gdb's `info registers` (rax..r15, rip, eflags, cs..gs, fs_base, "
+             "gs_base, k_gs_base, cr0, cr2, cr3, cr4, cr8, efer; the g is 608 bytes, the x87 and SSE registers with "
+             "them, and gdb's `info registers` also shows xmm0-15 and mxcsr); "
+             "launch as row 2 with gdb loading build/x86_64/kernel.elf; reset -> kernel as row 3 from the reset "
+             "vector, bootscope to its kernel stage (two stops on the way: the BIOS, the boot sector), gdb "
+             "`hbreak *0x7e90` + `continue` (a hardware breakpoint: the BIOS loads the code there after the "
+             "start, over what a software breakpoint would write).\n" % (LOG_REPS, GDB_SAMPLE))
     if keep:
         w.append(keep.rstrip("\n"))
     else:

@@ -8,6 +8,14 @@
  *	bench_step launch R KERNEL	R x (session_start, then run to the
  *					kernel's entry stage by stage)
  *
+ * step and launch also take a PC disk image (board_for_file: the 0x55AA
+ * signature) with its ELF after it, bench_step step N DISK SYMBOLS: then
+ * 's' + one 'g' read the 33 integer and system registers of gdb's `info
+ * registers` (rax..r15, rip, eflags, cs..gs, fs_base, gs_base, k_gs_base,
+ * cr0..cr8, efer; gdb also shows xmm0-15 and mxcsr, which the same 'g'
+ * carries), from the reset vector into SeaBIOS, and launch runs to the
+ * kernel stage.
+ *
  * The steps walk the real boot from the reset vector at 0x1000 into
  * OpenSBI.  Each cycle is timed with clock_gettime(CLOCK_MONOTONIC); the
  * output is key=value lines for bench/bench.py, which prints the table.
@@ -35,6 +43,32 @@
 #define REPLY_TIMEOUT_MS 3000
 #define NGPR 33		/* 'g' on qemu-system-riscv64: x0..x31, pc */
 #define PC 32
+#define X86_RIP 16	/* in x86_names */
+
+/* The integer and system registers gdb's `info registers` shows (it shows
+ * xmm0-15 and mxcsr too), all in 'g'. */
+static const char *const x86_names[NGPR] = {
+	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12", "r13",
+	"r14", "r15", "rip", "eflags", "cs", "ss", "ds", "es", "fs", "gs", "fs_base", "gs_base",
+	"k_gs_base", "cr0", "cr2", "cr3", "cr4", "cr8", "efer",
+};
+
+static const char *bench_symbols;	/* the ELF beside a PC disk image, or NULL */
+
+/* The board of the file (a PC disk or not), and how QEMU boots it. */
+static const struct board *board_of(const char *kernel, struct qemu_opts *qo)
+{
+	const struct board *b = board_for_file(kernel, bench_symbols);
+
+	if (!b)
+		b = board_default();
+	*qo = (struct qemu_opts){ .qemu = b->qemu, .machine = b->machine, .bios = "default", .kernel = kernel };
+	if (b->disk)
+		qo->kernel = NULL, qo->drive = kernel;
+	if (b->bios_unnamed)
+		qo->bios = NULL;
+	return b;
+}
 
 static pid_t bench_qemu_pid;
 
@@ -111,12 +145,13 @@ static int fail(const char *what)
 static int bench_step(unsigned long n, const char *kernel)
 {
 	struct qemu q = { .console_fd = -1 };
-	const struct board *b = board_default();
-	struct qemu_opts qo = { .qemu = b->qemu, .machine = b->machine, .bios = "default", .kernel = kernel };
+	struct qemu_opts qo;
+	const struct board *b = board_of(kernel, &qo);
+	int x86 = b->disk;
 	struct target t = { .conn.fd = -1 };
 	struct rsp_stop stop;
-	/* x0..x31 and pc: what 'g' carries on this stub. */
-	int nums[NGPR];
+	/* x0..x31 and pc: what 'g' carries on this stub (x86: x86_names). */
+	int nums[NGPR], pc = x86 ? X86_RIP : PC;
 	uint64_t gpr[NGPR], first_pc, last_pc = 0;
 	double *v = calloc(3 * n, sizeof *v), *vs = v + n, *vg = v + 2 * n;
 	struct rusage r0, r1;
@@ -129,13 +164,20 @@ static int bench_step(unsigned long n, const char *kernel)
 		goto out;
 	}
 	bench_qemu_pid = q.pid;
-	for (int i = 0; i < NGPR; i++)
-		nums[i] = i;
-	if (target_open(&t, q.endpoint, REPLY_TIMEOUT_MS) < 0 || target_regs_read(&t, nums, NGPR, gpr) < 0) {
+	if (target_open(&t, q.endpoint, REPLY_TIMEOUT_MS) < 0) {
 		rc = fail("target_open");
 		goto out;
 	}
-	first_pc = gpr[PC];
+	for (int i = 0; i < NGPR; i++)
+		if ((nums[i] = x86 ? target_regnum(&t, x86_names[i]) : i) < 0) {
+			fprintf(stderr, "bench_step: the stub has no register %s\n", x86_names[i]);
+			goto out;
+		}
+	if (target_regs_read(&t, nums, NGPR, gpr) < 0) {
+		rc = fail("reading the registers");
+		goto out;
+	}
+	first_pc = gpr[pc];
 	getrusage(RUSAGE_SELF, &r0);
 	for (unsigned long i = 0; i < n; i++) {
 		double t0 = now_us(), t1;
@@ -152,7 +194,7 @@ static int bench_step(unsigned long n, const char *kernel)
 		v[i] = now_us() - t0;
 		vs[i] = t1 - t0;
 		vg[i] = v[i] - vs[i];
-		last_pc = gpr[PC];
+		last_pc = gpr[pc];
 	}
 	getrusage(RUSAGE_SELF, &r1);
 	printf("first_pc=0x%" PRIx64 " last_pc=0x%" PRIx64 "\n", first_pc, last_pc);
@@ -241,6 +283,8 @@ static void session_opts_for(struct session_opts *o, const char *kernel)
 {
 	memset(o, 0, sizeof *o);
 	o->kernel = kernel;
+	o->symbols = bench_symbols;
+	o->board = board_for_file(kernel, bench_symbols);
 	o->bios = "default";
 	o->timeout_ms = REPLY_TIMEOUT_MS;
 }
@@ -307,7 +351,10 @@ static int bench_launch(unsigned long reps, const char *kernel)
 			goto out;
 		}
 		t0 = now_us();
-		while (s.stage && s.stage->number < 3 && !s.ended) {
+		/* The kernel is the model's last stage (3 on virt, 4 on the PC). */
+		const int kstage = (int)s.model.n;
+
+		while (s.stage && s.stage->number < kstage && !s.ended) {
 			if (session_run_to_next_stage(&s) < 0 || session_wait(&s, 10000, &never) != 0) {
 				rc = fail("running to the next stage");
 				session_end(&s);
@@ -317,7 +364,7 @@ static int bench_launch(unsigned long reps, const char *kernel)
 		cross[r] = (now_us() - t0) / 1000;
 		printf("rep=%lu launch_ms=%.2f to_kernel_ms=%.2f pc=0x%" PRIx64 " mode=%s\n", r,
 		       launch[r], cross[r], session_pc(&s), s.mode.name);
-		if (!s.stage || s.stage->number != 3)
+		if (!s.stage || s.stage->number != kstage)
 			fprintf(stderr, "bench_step: ended at 0x%" PRIx64 ", not in the kernel\n",
 				session_pc(&s));
 		session_end(&s);
@@ -424,10 +471,11 @@ int main(int argc, char **argv)
 	unsigned long n;
 	char *end;
 
-	if (argc != 4 || (n = strtoul(argv[2], &end, 10)) == 0 || *end) {
-		fputs("usage: bench_step step|raw|tui|launch|back N KERNEL\n", stderr);
+	if (argc < 4 || argc > 5 || (n = strtoul(argv[2], &end, 10)) == 0 || *end) {
+		fputs("usage: bench_step step|raw|tui|launch|back N KERNEL [SYMBOLS]\n", stderr);
 		return 2;
 	}
+	bench_symbols = argc == 5 ? argv[4] : NULL;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGALRM, on_alarm);
 	signal(SIGPIPE, SIG_IGN);
@@ -442,6 +490,6 @@ int main(int argc, char **argv)
 		return bench_launch(n, argv[3]);
 	if (strcmp(argv[1], "back") == 0)
 		return bench_back(n, argv[3]);
-	fputs("usage: bench_step step|raw|tui|launch|back N KERNEL\n", stderr);
+	fputs("usage: bench_step step|raw|tui|launch|back N KERNEL [SYMBOLS]\n", stderr);
 	return 2;
 }
