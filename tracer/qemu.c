@@ -171,7 +171,7 @@ const char *qemu_counts_path(const struct qemu *q, char *buf, size_t cap)
 }
 
 /* In the child, between fork and exec: only async-signal-safe calls. */
-static void child(char *const argv[], int in, int out, int errf, int status, pid_t parent)
+static void child(char *const argv[], int in, int out, int errf, int status, pid_t parent, const char *tmp)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
@@ -196,6 +196,11 @@ static void child(char *const argv[], int in, int out, int errf, int status, pid
 	if (close_range(CHILD_FDS, ~0U, 0) < 0)
 		for (int fd = CHILD_FDS; fd < 1024; fd++)
 			close(fd);
+	/* QEMU's temporary files (a -drive's snapshot=on copy, which it
+	 * unlinks as soon as it has it open) in bootscope's own directory,
+	 * not in a TMPDIR that may not be there. */
+	if (setenv("TMPDIR", tmp, 1) < 0)
+		goto fail;
 	execvp(argv[0], argv);
 fail:
 	e = errno;
@@ -308,7 +313,7 @@ static int spawn(struct qemu *q, char *const argv[])
 	}
 	q->pid = fork();
 	if (q->pid == 0)
-		child(argv, fd[0], fd[3], fd[1], fd[5], parent);
+		child(argv, fd[0], fd[3], fd[1], fd[5], parent, q->dir);
 	if (q->pid < 0) {
 		q->pid = 0;
 		err_set("cannot start QEMU (fork: %s): free some memory or processes and try again", strerror(errno));
@@ -373,7 +378,7 @@ int qemu_start(struct qemu *q, const struct qemu_opts *o, int timeout_ms)
 	if (o->plugin)
 		plugin = plugin_arg(o, q->dir);
 	if (o->drive)
-		drive = opt_escaped("format=raw,file=", o->drive, "");
+		drive = opt_escaped("format=raw,snapshot=on,file=", o->drive, "");
 	argv = calloc(nmachine + nfixed + 16 + (size_t)o->nextra, sizeof *argv);
 	if (!gdb || !argv || (o->loader_file && !loader) || (o->plugin && !plugin) || (o->drive && !drive)) {
 		err_set("out of memory while building QEMU's command line: free some memory and try again");

@@ -82,6 +82,19 @@ check_eq "...counted: three instructions after the boot sector's first" \
 	"$(json "$tmp/pe.json" '[e["insn"] for e in d["events"] if e["kind"] == "sysreg"][0] - [e["insn"] for e in d["events"] if e["kind"] == "stage" and e["stage"] == 3][0]')" 3
 check_clean "pc, protected mode"
 
+# ---- two sessions on one disk (a class on one server) ------------------------
+"$BOOTSCOPE" --batch --timeout 3 "$tmp/pe.img" >"$tmp/first.out" 2>&1 </dev/null &
+first=$!
+bg_pids+=("$first")
+# Until the first one's QEMU has the disk open.
+end=$(($(date +%s) + 10))
+until pgrep -f "file=$tmp/pe.img" >/dev/null || [ "$(date +%s)" -ge $end ]; do sleep 0.05; done
+bs 30 --batch --json --timeout 1 "$tmp/pe.img"
+check_eq "two sessions on one disk at once: the second boots too" "$rc/$(json "$tmp/bs.out" 'len(d["stages"])')" "0/3"
+wait "$first"
+check_eq "...and the first as well" "$?" 0
+check_clean "pc, two at once"
+
 # ---- the doctor on broken disks -------------------------------------------------
 head -c 400 /dev/zero >"$tmp/short.img"
 bs 10 --check --board pc "$tmp/short.img"
