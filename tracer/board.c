@@ -32,6 +32,14 @@ const char *board_names(void)
 	return "virt (RISC-V), pc (x86_64)";
 }
 
+const struct board *board_for_arch(const struct arch *a)
+{
+	for (size_t i = 0; i < sizeof board_all / sizeof board_all[0]; i++)
+		if (board_all[i]->arch == a)
+			return board_all[i];
+	return NULL;
+}
+
 /* The first 512 bytes of path into b: how many were read (0 on error). */
 static size_t head(const char *path, uint8_t *b)
 {

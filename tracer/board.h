@@ -66,6 +66,10 @@ const struct board *board_default(void);
 const struct board *board_named(const char *name);
 const char *board_names(void);
 
+/* The board with this CPU (for a gdbstub that names its architecture),
+ * or NULL. */
+const struct board *board_for_arch(const struct arch *a);
+
 /* The board a kernel file is for: an ELF by its machine, a raw image with
  * a boot sector's signature (0x55 0xAA at 510) the PC's; else NULL (the
  * caller keeps its default).  symbols, if given, is the ELF beside a raw

@@ -129,6 +129,11 @@ int doctor_static(struct doctor *d, const struct session_opts *o, const struct b
 		doctor_add(d, "raw", "drop --load to boot the ELF, or make a raw image with objcopy --strip-all -O binary",
 		    "%s is an ELF file, but --load places it raw at 0x%" PRIx64
 		    ": QEMU's loader would put the ELF header there", o->kernel, o->load_addr);
+	if (elf && b->disk) {
+		doctor_add(d, "elf", "give the disk image, with this ELF as --symbols",
+		    "%s is an ELF, and the %s board boots from a disk image: %s", o->kernel, b->name, b->kernel_help);
+		return 1;
+	}
 	const char *elf_path = elf ? o->kernel : o->symbols;
 	if (elf_path && image_open(&img, elf_path) < 0) {
 		snprintf(fix, sizeof fix, "build the kernel for %s with %sgcc", b->arch->name, b->arch->toolchain);

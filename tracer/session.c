@@ -168,6 +168,13 @@ static int check_arch(struct session *s)
 	const char *said = target_arch(&s->target);
 	const struct arch *a = arch_for(said);
 
+	/* A QEMU attached to with no kernel file to tell the machine by:
+	 * its gdbstub does (no kernel was placed by the default board). */
+	if (a && a != s->board->arch && !s->opts.board && !s->opts.kernel && board_for_arch(a)) {
+		s->board = board_for_arch(a);
+		image_close(s->firmware);	/* the default board's firmware */
+		s->firmware = NULL;
+	}
 	if (!a || a != s->board->arch)
 		return err_set("the gdbstub at %s describes a CPU of architecture \"%s\"; bootscope traces %s (%s): is this %s?",
 			       s->target.conn.endpoint, said[0] ? said : "(none)", s->board->arch->tdesc_arch,

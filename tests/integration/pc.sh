@@ -82,6 +82,49 @@ check_eq "...counted: three instructions after the boot sector's first" \
 	"$(json "$tmp/pe.json" '[e["insn"] for e in d["events"] if e["kind"] == "sysreg"][0] - [e["insn"] for e in d["events"] if e["kind"] == "stage" and e["stage"] == 3][0]')" 3
 check_clean "pc, protected mode"
 
+# ---- the bundled PC kernel: to long mode, and as gdb and objdump see it -----
+DISK=$TOP/build/x86_64/disk.img ELF=$TOP/build/x86_64/kernel.elf
+bs 30 --batch --json "$DISK" --symbols "$ELF"
+printf '%s\n' "$out" >"$tmp/k.json"
+check_eq "the bundled PC kernel: four stages, the kernel at its ELF entry in long mode" \
+	"$(json "$tmp/k.json" '" ".join("%s/%s/%s" % (s["entry"], s["mode"], s["symbol"]) for s in d["stages"])')" \
+	"0xfffffff0/real/reset_vector 0xfe05b/real/unknown 0x7c00/real/boot_start 0x7e90/long/start64"
+check_eq "...real to protected to long mode, each switch an event at its instruction" \
+	"$(json "$tmp/k.json" '[(e["symbol"], e["register"], e["from"], e["to"]) for e in d["events"] if e["kind"] == "sysreg" and e["from"] != e["to"]]')" \
+	"[('enter_protected+0xe', 'cr0', 'real', 'protected'), ('enter_long+0x27', 'cr0', 'protected', 'long')]"
+check_match "...Hello World! on the serial console, and the guest powered off" \
+	"$(json "$tmp/k.json" 'd["console"].count("Hello World!"), d["end"]')" "^1 QEMU exited with status 0$"
+want=$(objdump -d -m i386:x86-64 --start-address=0x7e90 --stop-address=0x7e97 "$ELF" | awk -F'\t' '/^ +7e90:/ { print $3 }')
+check_eq "the kernel's first instruction is objdump -m i386:x86-64's" \
+	"$(json "$tmp/k.json" 'd["stages"][3]["instruction"]' | tr -s ' ')" "$(printf '%s' "$want" | tr -s ' ')"
+qemu-system-x86_64 -machine pc -nographic -nic none -monitor none -serial null -S \
+	-gdb "unix:$tmp/k.sock,server=on,wait=off" -drive "format=raw,snapshot=on,file=$DISK" </dev/null >/dev/null 2>&1 &
+qpid=$!
+wait_for_file "$tmp/k.sock" 5
+timeout -k 2 30 gdb-multiarch -batch -nx -ex "target remote $tmp/k.sock" -ex 'hbreak *0x7e90' -ex continue \
+	-ex 'info registers rip rsp cs ss cr0 cr3 cr4 efer' -ex kill >"$tmp/gdbk.out" 2>&1
+kill $qpid 2>/dev/null
+wait $qpid 2>/dev/null
+for r in rip rsp cs ss cr0 cr3 cr4 efer; do
+	check_eq "at start64, $r as gdb-multiarch reads it" \
+		"$(json "$tmp/k.json" "hex(int(d['stages'][3]['registers']['$r'], 16))")" \
+		"$(awk -v r=$r '$1 == r { print $2; exit }' "$tmp/gdbk.out")"
+done
+check_clean "pc, the bundled kernel"
+
+# ---- attach: a PC the user started, told apart by its gdbstub ---------------
+qemu-system-x86_64 -machine pc -nographic -nic none -monitor none -serial null -S \
+	-gdb "unix:$tmp/a.sock,server=on,wait=off" -drive "format=raw,snapshot=on,file=$DISK" </dev/null >/dev/null 2>&1 &
+qpid=$!
+bg_pids+=("$qpid")
+wait_for_file "$tmp/a.sock" 5
+bs 30 --batch --json --attach "unix:$tmp/a.sock"
+printf '%s\n' "$out" >"$tmp/a.json"
+check_eq "--attach to a PC with no file: its gdbstub says x86-64, so the PC's three stages" \
+	"$rc $(json "$tmp/a.json" '[s["entry"] for s in d["stages"]]')" "0 ['0xfffffff0', '0xfe05b', '0x7c00']"
+kill $qpid 2>/dev/null
+wait $qpid 2>/dev/null
+
 # ---- two sessions on one disk (a class on one server) ------------------------
 "$BOOTSCOPE" --batch --timeout 3 "$tmp/pe.img" >"$tmp/first.out" 2>&1 </dev/null &
 first=$!
