@@ -44,14 +44,6 @@
 #define OP_JMP_FAR	0xea		/* ljmp ptr16:16 */
 #define BOOT_END	(BOARD_PC_BOOT_SECTOR + BOARD_PC_SECTOR)
 
-static void set_range(struct stage *s, uint64_t entry, int known, uint64_t lo, uint64_t hi)
-{
-	s->entry = entry;
-	s->entry_known = known;
-	s->lo = lo;
-	s->hi = hi;
-}
-
 void board_pc_build(struct stage_model *m, uint64_t bios_entry, const struct board_boot *b)
 {
 	const struct image *k = b->kernel;
@@ -60,12 +52,12 @@ void board_pc_build(struct stage_model *m, uint64_t bios_entry, const struct boa
 
 	stage_init(m);
 	st = stage_add(m, STAGE_ROM, "reset vector", "reset", "BIOS ROM", NULL);
-	set_range(st, BOARD_PC_RESET, 1, BOARD_PC_RESET, FOUR_GIB);
+	stage_set_range(st, BOARD_PC_RESET, 1, BOARD_PC_RESET, FOUR_GIB);
 	arch_x86_64_mode(0, 0, 0xf000, &st->mode);
 	stage_add_label(m, BOARD_PC_RESET, 16, "reset_vector");
 
 	st = stage_add(m, STAGE_FIRMWARE, "BIOS", "BIOS", "SeaBIOS", b->firmware);
-	set_range(st, bios_entry ? bios_entry : BIOS_ENTRY, 1, BIOS_SHADOW, ONE_MIB);
+	stage_set_range(st, bios_entry ? bios_entry : BIOS_ENTRY, 1, BIOS_SHADOW, ONE_MIB);
 	stage_add_range(st, BIOS_LOW, BIOS_SHADOW);
 	stage_add_range(st, BIOS_ROM, BOARD_PC_RESET);
 	if (ram > BIOS_HIGH)
@@ -81,12 +73,12 @@ void board_pc_build(struct stage_model *m, uint64_t bios_entry, const struct boa
 	/* The boot sector, and what it loads to run after it, up to the
 	 * kernel: a boot loader's code past its first 512 bytes is its own. */
 	st = stage_add(m, STAGE_BOOTLOADER, "boot sector", "boot", "disk", k);
-	set_range(st, BOARD_PC_BOOT_SECTOR, 1, BOARD_PC_BOOT_SECTOR, ks ? klo : BOOT_END);
+	stage_set_range(st, BOARD_PC_BOOT_SECTOR, 1, BOARD_PC_BOOT_SECTOR, ks ? klo : BOOT_END);
 	arch_x86_64_mode(0, 0, 0, &st->mode);
 
 	st = stage_add(m, STAGE_KERNEL, "kernel", "kernel", "kernel", k);
 	if (ks && k->entry >= BOOT_END)
-		set_range(st, k->entry, 1, klo, k->hi > klo ? k->hi : klo + 1);
+		stage_set_range(st, k->entry, 1, klo, k->hi > klo ? k->hi : klo + 1);
 	arch_x86_64_mode(X86_CR0_PE | X86_CR0_PG, X86_EFER_LME | X86_EFER_LMA, 0x8, &st->mode);
 }
 

@@ -104,14 +104,6 @@ static void describe_rom(struct stage_model *m, const struct board_virt_reset *r
 	stage_add_region(m, "DTB", r->fdt, r->fdt + DTB_SIZE);
 }
 
-static void set_range(struct stage *s, uint64_t entry, int known, uint64_t lo, uint64_t hi)
-{
-	s->entry = entry;
-	s->entry_known = known;
-	s->lo = lo;
-	s->hi = hi;
-}
-
 void board_virt_build(struct stage_model *m, const struct board_virt_reset *reset,
 		      const struct board_boot *b)
 {
@@ -123,7 +115,7 @@ void board_virt_build(struct stage_model *m, const struct board_virt_reset *rese
 		reset = &none;
 	stage_init(m);
 	rom = stage_add(m, STAGE_ROM, "reset vector", "reset", "MROM", NULL);
-	set_range(rom, BOARD_VIRT_ROM_BASE, 1, BOARD_VIRT_ROM_BASE,
+	stage_set_range(rom, BOARD_VIRT_ROM_BASE, 1, BOARD_VIRT_ROM_BASE,
 		  BOARD_VIRT_ROM_BASE + BOARD_VIRT_ROM_SIZE);
 	arch_riscv64_mode(3, &rom->mode);
 	describe_rom(m, reset);
@@ -145,7 +137,7 @@ void board_virt_build(struct stage_model *m, const struct board_virt_reset *rese
 			kknown = 1;
 		}
 		k = stage_add(m, STAGE_KERNEL, "kernel", "kernel", "kernel", kernel);
-		set_range(k, kentry, kknown, klo, khi);
+		stage_set_range(k, kentry, kknown, klo, khi);
 		arch_riscv64_mode(3, &k->mode);
 		return;
 	}
@@ -167,7 +159,7 @@ void board_virt_build(struct stage_model *m, const struct board_virt_reset *rese
 	if (firmware && kknown && klo > fhi)
 		fhi = klo;	/* the firmware's heap and stack lie past its image */
 	fw = stage_add(m, STAGE_FIRMWARE, "firmware", "firmware", "firmware", firmware);
-	set_range(fw, fentry, fknown, flo, fhi);
+	stage_set_range(fw, fentry, fknown, flo, fhi);
 	arch_riscv64_mode(3, &fw->mode);
 
 	/* Kernel: fw_dynamic_info says where OpenSBI will jump and in which
@@ -186,7 +178,7 @@ void board_virt_build(struct stage_model *m, const struct board_virt_reset *rese
 		kknown = 1;
 	}
 	k = stage_add(m, STAGE_KERNEL, "kernel", "kernel", "kernel", kernel);
-	set_range(k, kentry, kknown, klo, khi);
+	stage_set_range(k, kentry, kknown, klo, khi);
 	arch_riscv64_mode(kmode, &k->mode);
 }
 

@@ -27,6 +27,14 @@ struct stage *stage_add(struct stage_model *m, enum stage_kind kind, const char 
 	return s;
 }
 
+void stage_set_range(struct stage *s, uint64_t entry, int known, uint64_t lo, uint64_t hi)
+{
+	s->entry = entry;
+	s->entry_known = known;
+	s->lo = lo;
+	s->hi = hi;
+}
+
 void stage_add_range(struct stage *s, uint64_t lo, uint64_t hi)
 {
 	if (s->nalso < STAGE_ALSO)

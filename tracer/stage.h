@@ -87,6 +87,10 @@ void stage_init(struct stage_model *m);
 struct stage *stage_add(struct stage_model *m, enum stage_kind kind, const char *name,
 			const char *short_name, const char *image_name, const struct image *img);
 
+/* Where s starts (entry, known: 0 for no address to stop at) and the
+ * addresses [lo, hi) that belong to it. */
+void stage_set_range(struct stage *s, uint64_t entry, int known, uint64_t lo, uint64_t hi);
+
 /* Another range of addresses that belong to s; dropped when full. */
 void stage_add_range(struct stage *s, uint64_t lo, uint64_t hi);
 
