@@ -39,6 +39,11 @@ tui_keys '>'
 check_screen ">: the kernel at start64, in long mode" 'entered stage 4, kernel, at 0x7e90 in long mode'
 check_screen "...its first instruction as 64-bit code" '▶00007e90 mov +\$0x10000,%rsp'
 check_screen "...cr0 and efer say why: paging, long mode active" 'cr0 0x80000011 PE PG  efer 0x500 LME LMA'
+# n over a call: kmain's first instruction after its prologue calls vga_clear.
+tui_keys s s s
+check_screen "s s s: into kmain, at its call of vga_clear" '▶00007ea4 call +0x7f90 <vga_clear>'
+tui_keys n
+check_screen "n: over the call, to the instruction after it" '^ pc 0x7ea9  kernel  \.text .* kmain\+0x9'
 tui_keys b
 tui_type power_off
 tui_keys Enter
