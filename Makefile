@@ -350,7 +350,7 @@ install: kernel kernel-x86 $(BUILD)/bootscope $(PLUGIN)
 	$(Q)$(INSTALL) -m 644 build/kernel.elf build/os.bin walkthrough/lessons.txt $(DATADIR)/
 	$(Q)$(INSTALL) -m 644 build/x86_64/kernel.elf build/x86_64/disk.img $(DATADIR)/x86_64/
 	$(Q)$(INSTALL) -m 644 man/bootscope.1 $(MANDIR)/bootscope.1
-	$(Q)$(INSTALL) -m 644 completions/bootscope $(COMPDIR)/bootscope
+	$(Q)$(INSTALL) -m 644 completions/bootscope.bash $(COMPDIR)/bootscope
 	$(Q)$(INSTALL) -m 644 $(DOC_FILES) $(DOCDIR)/
 	$(Q)$(INSTALL) -m 644 $(GDB_FILES) $(DOCDIR)/gdbscripts/
 	$(Q)$(INSTALL) -m 644 $(WALK_FILES) $(DOCDIR)/walkthrough/

@@ -7,7 +7,7 @@ set -u
 . "$TOP/tests/lib/check.sh"
 BOOTSCOPE=$TOP/$BUILD/bootscope
 MAN=$TOP/man/bootscope.1
-COMP=$TOP/completions/bootscope
+COMP=$TOP/completions/bootscope.bash
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bootscope-docs.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
